@@ -1,0 +1,5 @@
+export * from './types';
+export * from './registry';
+export * from './validate';
+export * from './hooks';
+export * from './event-iterator';

@@ -1,0 +1,220 @@
+/**
+ * The speech-to-speech (S2S) contract: one interface for OpenAI Realtime, Gemini Live and Nova Sonic.
+ *
+ * A provider package implements {@link S2S} (a configured engine) whose {@link S2S.start} opens an
+ * {@link S2SSession}. The S2S processor (`@voxframe/processors`) drives sessions; applications may drive them
+ * directly too.
+ *
+ * @packageDocumentation
+ */
+import type { Observable } from 'rxjs';
+import type { VoxframeError } from '../errors';
+import type { LlmMessage, Usage } from '../frames';
+import type { Logger } from '../logger';
+
+/**
+ * What a provider can do, so the processor adapts instead of guessing (after LiveKit's `RealtimeCapabilities`).
+ */
+export interface S2SCapabilities {
+  /** Can drop the unplayed tail of assistant audio from the model's memory (OpenAI `conversation.item.truncate`). */
+  readonly truncation: boolean;
+  /** Detects turns itself (server VAD). When `false`, a local VAD must call {@link S2SSession.commitUserTurn}. */
+  readonly serverVad: boolean;
+  /** Can let a local VAD drive turns: {@link S2SSession.commitUserTurn} is implemented. */
+  readonly manualTurns: boolean;
+  /** Can resume a session on a new connection without losing context (Gemini resumption handles). */
+  readonly resumption: boolean;
+  /** Accepts text input ({@link S2SSession.sendText}). */
+  readonly textInput: boolean;
+  /** Calls tools. */
+  readonly toolCalling: boolean;
+  /** Cancels tool calls it made (then emits `tool.cancelled`). */
+  readonly toolCancellation: boolean;
+  /** Can change its tools mid-session ({@link S2SSession.updateTools}). */
+  readonly midSessionToolUpdate: boolean;
+  /** Emits transcripts of the user's speech. */
+  readonly userTranscripts: boolean;
+  /** Emits transcripts of its own speech. */
+  readonly assistantTranscripts: boolean;
+  /** Hard cap on one provider session or connection in ms (the session rotates before it), if any. */
+  readonly maxSessionMs?: number;
+}
+
+/** Audio the session takes and gives: PCM16 mono at these rates. */
+export interface S2SAudioFormat {
+  /** Rate {@link S2SSession.sendAudio} expects. */
+  readonly inputSampleRate: number;
+  /** Rate of `audio` events. */
+  readonly outputSampleRate: number;
+}
+
+/** A JSON Schema object describing tool parameters. */
+export interface JsonSchemaObject {
+  readonly type: 'object';
+  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly required?: readonly string[];
+  readonly [keyword: string]: unknown;
+}
+
+/** A tool the model may call. */
+export interface ToolDefinition {
+  /** Name the model calls it by: letters, digits, `_` and `-`, at most 64 characters. */
+  readonly name: string;
+  /** What it does, for the model. */
+  readonly description?: string;
+  /** Its parameters. */
+  readonly parameters: JsonSchemaObject;
+}
+
+/**
+ * Provider configuration given to `createS2S(name, config)`. Provider-specific settings (API key, base URL,
+ * region, turn detection, ...) go into `extra`, documented by each provider package.
+ */
+export interface S2SConfig {
+  /** Voice name. @defaultValue the provider's default */
+  readonly voice?: string;
+  /** Model name. @defaultValue the provider's current GA model */
+  readonly model?: string;
+  /** System instructions. */
+  readonly instructions?: string;
+  /** Tools the model may call. */
+  readonly tools?: readonly ToolDefinition[];
+  /** Sampling temperature, where the provider supports it. */
+  readonly temperature?: number;
+  /** Provider-specific settings: `api_key`, `base_url`, `region`, ... */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** Options of {@link S2S.start}. */
+export interface S2SStartOptions {
+  /** Aborts connecting. */
+  readonly signal?: AbortSignal;
+  /** Conversation to seed the session with (restored context, failover from another provider). */
+  readonly history?: readonly LlmMessage[];
+  /** Logger for the session. @defaultValue a silent logger */
+  readonly logger?: Logger;
+}
+
+/** Options of {@link S2SSession.sendText}. */
+export interface SendTextOptions {
+  /** Who says it. @defaultValue `'user'` */
+  readonly role?: 'user' | 'system';
+  /** Ask the model to respond now. @defaultValue `true` */
+  readonly respond?: boolean;
+}
+
+/** Options of {@link S2SSession.interrupt}. */
+export interface InterruptOptions {
+  /**
+   * Milliseconds of the current assistant utterance the user actually heard (the playback clock). Providers that
+   * can truncate cut the model's memory there.
+   */
+  readonly playedMs?: number;
+  /** The utterance (provider item) `playedMs` refers to. @defaultValue the latest one */
+  readonly utteranceId?: string;
+}
+
+/** The result of a tool call, for {@link S2SSession.sendToolResult}. */
+export interface S2SToolResult {
+  readonly callId: string;
+  readonly name: string;
+  /** What the model sees: JSON text or plain text. */
+  readonly output: string;
+  /** The tool failed, timed out or was cancelled; `output` explains it to the model. */
+  readonly isError?: boolean;
+  /** Ask the model to respond after this result. @defaultValue `true` */
+  readonly respond?: boolean;
+}
+
+/** How a response or turn ended. */
+export type S2STurnStatus = 'completed' | 'interrupted' | 'cancelled' | 'failed' | 'incomplete';
+
+/** Events a session emits. */
+export type S2SEvent =
+  /** Assistant audio, PCM16 mono at `sampleRate` (the provider's true rate). */
+  | {
+      readonly type: 'audio';
+      readonly samples: Int16Array;
+      readonly sampleRate: number;
+      readonly utteranceId?: string;
+      readonly responseId?: string;
+    }
+  /** Assistant text output (a delta). */
+  | { readonly type: 'text'; readonly text: string; readonly utteranceId?: string; readonly responseId?: string }
+  /** A transcript of user or assistant speech; partial (`final: false`) text may still change. */
+  | {
+      readonly type: 'transcript';
+      readonly role: 'user' | 'assistant';
+      readonly text: string;
+      readonly final: boolean;
+      readonly utteranceId?: string;
+    }
+  /** The model calls a tool. `arguments` is the complete JSON text. */
+  | { readonly type: 'tool.call'; readonly callId: string; readonly name: string; readonly arguments: string }
+  /** The provider cancelled tool calls (their results are no longer wanted). */
+  | { readonly type: 'tool.cancelled'; readonly callIds: readonly string[] }
+  /** Server VAD heard the user start speaking. */
+  | { readonly type: 'speech.started'; readonly audioStartMs?: number }
+  /** Server VAD heard the user stop speaking. */
+  | { readonly type: 'speech.stopped'; readonly audioEndMs?: number }
+  /** A response started. */
+  | { readonly type: 'response.started'; readonly responseId?: string }
+  /** The assistant's turn ended (its response finished, was interrupted or failed). */
+  | { readonly type: 'turn.end'; readonly responseId?: string; readonly status: S2STurnStatus }
+  /** The provider stopped its output because of an interruption (barge-in or {@link S2SSession.interrupt}). */
+  | { readonly type: 'interrupted'; readonly playedMs?: number; readonly utteranceId?: string }
+  /** Token/audio usage of a response. */
+  | { readonly type: 'usage'; readonly usage: Usage; readonly model?: string }
+  /** A provider error. With `recoverable: true` the session goes on; otherwise it is closing. */
+  | { readonly type: 'error'; readonly error: VoxframeError; readonly recoverable: boolean }
+  /** The provider warned that the connection ends soon. */
+  | { readonly type: 'go-away'; readonly timeLeftMs: number }
+  /** The session moved to a fresh provider session or connection, context restored. */
+  | { readonly type: 'session.rotated'; readonly reason: 'expiry' | 'reconnect' | 'go-away' }
+  /** The session ended; no more events follow. */
+  | { readonly type: 'closed'; readonly reason: string };
+
+/** The `type` names of {@link S2SEvent}. */
+export type S2SEventType = S2SEvent['type'];
+
+/** A live conversation with a speech-to-speech model. */
+export interface S2SSession {
+  /** Local session id (stable across rotations). */
+  readonly id: string;
+  /** Provider name, as registered. */
+  readonly provider: string;
+  /** What the provider can do. */
+  readonly capabilities: S2SCapabilities;
+  /** Rates of audio in and out. */
+  readonly audioFormat: S2SAudioFormat;
+  /** Every event, in order. Hot: subscribe before sending. Completes when the session is closed. */
+  readonly events: Observable<S2SEvent>;
+  /** Sends user audio: PCM16 mono at `audioFormat.inputSampleRate`. */
+  sendAudio(samples: Int16Array): void;
+  /** Sends text input. */
+  sendText(text: string, options?: SendTextOptions): void;
+  /** Returns a tool's result to the model. */
+  sendToolResult(result: S2SToolResult): void;
+  /** Stops the current response at once (barge-in); truncates to `playedMs` where the provider can. */
+  interrupt(options?: InterruptOptions): void;
+  /** Local VAD turn-taking: the user finished speaking; commit the audio and ask for a response. */
+  commitUserTurn?(): void;
+  /** Replaces the tools mid-session (when `capabilities.midSessionToolUpdate`). */
+  updateTools?(tools: readonly ToolDefinition[]): void;
+  /** Ends the session; resolves when the connection is closed. Safe to call twice. */
+  close(): Promise<void>;
+  /** The events as an async iterator (same events as {@link events}, buffered from the first `next()` call). */
+  [Symbol.asyncIterator](): AsyncIterator<S2SEvent>;
+}
+
+/** A configured speech-to-speech engine: start as many sessions as you need. */
+export interface S2S {
+  /** Provider name, as registered. */
+  readonly provider: string;
+  /** What the provider can do. */
+  readonly capabilities: S2SCapabilities;
+  /** Rates of audio in and out. */
+  readonly audioFormat: S2SAudioFormat;
+  /** Opens a session. Rejects with an `S2SError` when the provider cannot be reached or refuses. */
+  start(options?: S2SStartOptions): Promise<S2SSession>;
+}
