@@ -3,11 +3,11 @@
  *
  * @packageDocumentation
  */
-import { Subject, type Observable, type Subscription } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import type { ProcessorContext } from './context';
 import { UsageError } from './errors';
 import type { Frame, FrameDirection } from './frames';
-import type { FrameNode } from './node';
+import type { FrameNode, FrameTarget } from './node';
 import { claimNode } from './pipeline';
 import { assertFrameNode } from './processor';
 
@@ -29,7 +29,8 @@ export class ParallelPipeline implements FrameNode {
   readonly upstream: Observable<Frame>;
   readonly #down = new Subject<Frame>();
   readonly #up = new Subject<Frame>();
-  readonly #links: Subscription[] = [];
+  #downTarget: FrameTarget | undefined;
+  #upTarget: FrameTarget | undefined;
   /** Frame id -> how many branches still have to emit it, per direction of exit. */
   readonly #pending = { downstream: new Map<number, number>(), upstream: new Map<number, number>() };
   /** Frame ids already emitted once (the first copy wins), per direction of exit. */
@@ -43,9 +44,10 @@ export class ParallelPipeline implements FrameNode {
       claimNode(branch, 'parallel()');
     });
     this.children = [...branches];
+    const exit: FrameTarget = { receive: (frame, direction) => this.#exit(frame, direction) };
     for (const branch of branches) {
-      this.#links.push(branch.downstream.subscribe((frame) => this.#exit(frame, 'downstream')));
-      this.#links.push(branch.upstream.subscribe((frame) => this.#exit(frame, 'upstream')));
+      branch.setTarget('downstream', exit);
+      branch.setTarget('upstream', exit);
     }
     this.downstream = this.#down;
     this.upstream = this.#up;
@@ -56,13 +58,20 @@ export class ParallelPipeline implements FrameNode {
     for (const branch of this.children) branch.receive(frame, direction);
   }
 
+  setTarget(direction: FrameDirection, target: FrameTarget | undefined): void {
+    if (direction === 'downstream') this.#downTarget = target;
+    else this.#upTarget = target;
+  }
+
   attach(context: ProcessorContext): void {
     for (const branch of this.children) branch.attach(context);
   }
 
   dispose(): void {
-    for (const link of this.#links) link.unsubscribe();
-    this.#links.length = 0;
+    for (const branch of this.children) {
+      branch.setTarget('downstream', undefined);
+      branch.setTarget('upstream', undefined);
+    }
     for (const branch of this.children) branch.dispose();
     this.#down.complete();
     this.#up.complete();
@@ -78,19 +87,28 @@ export class ParallelPipeline implements FrameNode {
     }
   }
 
+  #emit(frame: Frame, direction: FrameDirection): void {
+    if (direction === 'downstream') {
+      this.#downTarget?.receive(frame, direction);
+      if (this.#down.observed) this.#down.next(frame);
+    } else {
+      this.#upTarget?.receive(frame, direction);
+      if (this.#up.observed) this.#up.next(frame);
+    }
+  }
+
   #exit(frame: Frame, direction: FrameDirection): void {
-    const out = direction === 'downstream' ? this.#down : this.#up;
     const pending = this.#pending[direction];
     const remaining = pending.get(frame.id);
     if (remaining === undefined) {
-      out.next(frame); // made inside a branch: unique
+      this.#emit(frame, direction); // made inside a branch: unique
       return;
     }
     const left = remaining - 1;
     if (left <= 0) pending.delete(frame.id);
     else pending.set(frame.id, left);
     if (WAIT_FOR_ALL.has(frame.type)) {
-      if (left <= 0) out.next(frame);
+      if (left <= 0) this.#emit(frame, direction);
       return;
     }
     const emitted = this.#emitted[direction];
@@ -99,7 +117,7 @@ export class ParallelPipeline implements FrameNode {
       return;
     }
     if (left > 0) emitted.add(frame.id);
-    out.next(frame);
+    this.#emit(frame, direction);
   }
 }
 

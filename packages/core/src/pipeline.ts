@@ -3,11 +3,11 @@
  *
  * @packageDocumentation
  */
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ProcessorContext } from './context';
 import { UsageError } from './errors';
 import type { Frame, FrameDirection } from './frames';
-import type { FrameNode } from './node';
+import type { FrameNode, FrameTarget } from './node';
 import { assertFrameNode } from './processor';
 
 /** Nodes already linked into a composite: a node has one place in one pipeline. */
@@ -38,7 +38,6 @@ export class Pipeline implements FrameNode {
   readonly upstream: Observable<Frame>;
   readonly #head: FrameNode;
   readonly #tail: FrameNode;
-  readonly #links: Subscription[] = [];
 
   constructor(nodes: readonly FrameNode[], options: PipelineOptions = {}) {
     this.name = options.name ?? 'pipeline';
@@ -53,8 +52,8 @@ export class Pipeline implements FrameNode {
     for (let i = 0; i + 1 < nodes.length; i++) {
       const before = nodes[i];
       const after = nodes[i + 1];
-      this.#links.push(before.downstream.subscribe((frame) => after.receive(frame, 'downstream')));
-      this.#links.push(after.upstream.subscribe((frame) => before.receive(frame, 'upstream')));
+      before.setTarget('downstream', after);
+      after.setTarget('upstream', before);
     }
     this.downstream = this.#tail.downstream;
     this.upstream = this.#head.upstream;
@@ -65,13 +64,16 @@ export class Pipeline implements FrameNode {
     else this.#tail.receive(frame, direction);
   }
 
+  setTarget(direction: FrameDirection, target: FrameTarget | undefined): void {
+    if (direction === 'downstream') this.#tail.setTarget(direction, target);
+    else this.#head.setTarget(direction, target);
+  }
+
   attach(context: ProcessorContext): void {
     for (const node of this.children) node.attach(context);
   }
 
   dispose(): void {
-    for (const link of this.#links) link.unsubscribe();
-    this.#links.length = 0;
     for (const node of this.children) node.dispose();
   }
 }

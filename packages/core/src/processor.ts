@@ -28,7 +28,7 @@ import {
   type Usage,
 } from './frames';
 import type { Logger } from './logger';
-import type { FrameNode } from './node';
+import type { FrameNode, FrameTarget } from './node';
 
 /** What {@link FrameProcessor.process} may return. */
 export type ProcessResult = void | Promise<void> | Observable<Frame>;
@@ -91,6 +91,8 @@ export abstract class FrameProcessor implements FrameNode {
 
   readonly #down = new Subject<Frame>();
   readonly #up = new Subject<Frame>();
+  #downTarget: FrameTarget | undefined;
+  #upTarget: FrameTarget | undefined;
   readonly #queue: FrameQueue;
   readonly #overflowPolicy: OverflowPolicy;
   #context: ProcessorContext | undefined;
@@ -103,6 +105,9 @@ export abstract class FrameProcessor implements FrameNode {
   #inflightFrame: Frame | undefined;
   #inflightSubscription: Subscription | undefined;
   #controller = new AbortController();
+  /** Cached `#controller.signal`: Node's getter brand-checks on every call, and this is read per frame. */
+  #signal = this.#controller.signal;
+  #observers: ProcessorContext['observers'] | undefined;
   #generation = 0;
   #overflowing = false;
   #droppedByOverflow = 0;
@@ -170,12 +175,17 @@ export abstract class FrameProcessor implements FrameNode {
       this.logger.trace({ type: frame.type }, 'dropped output of interrupted work');
       return;
     }
-    const context = this.#context;
-    if (context !== undefined && context.observers.active) {
-      context.observers.notify({ frame, source: this.name, direction, atMs: context.scheduler.now() }, this.logger);
+    const observers = this.#observers;
+    if (observers !== undefined && observers.active) {
+      observers.notify({ frame, source: this.name, direction, atMs: this.scheduler.now() }, this.logger);
     }
-    if (direction === 'downstream') this.#down.next(frame);
-    else this.#up.next(frame);
+    if (direction === 'downstream') {
+      this.#downTarget?.receive(frame, direction);
+      if (this.#down.observed) this.#down.next(frame);
+    } else {
+      this.#upTarget?.receive(frame, direction);
+      if (this.#up.observed) this.#up.next(frame);
+    }
   }
 
   /**
@@ -219,7 +229,7 @@ export abstract class FrameProcessor implements FrameNode {
 
   /** The signal of the current ordered-lane generation; aborted by the next interruption or cancel. */
   protected get signal(): AbortSignal {
-    return this.#controller.signal;
+    return this.#signal;
   }
 
   /** Where this processor is in its life. */
@@ -232,7 +242,13 @@ export abstract class FrameProcessor implements FrameNode {
   /** Joins a run: takes its logger, clock and observers. Called by the runner before the start frame. */
   attach(context: ProcessorContext): void {
     this.#context = context;
+    this.#observers = context.observers;
     this.#logger = context.logger.child({ processor: this.name });
+  }
+
+  setTarget(direction: FrameDirection, target: FrameTarget | undefined): void {
+    if (direction === 'downstream') this.#downTarget = target;
+    else this.#upTarget = target;
   }
 
   /** Ends the processor's life: aborts in-flight work, completes its outputs, calls {@link onDispose}. */
@@ -245,6 +261,8 @@ export abstract class FrameProcessor implements FrameNode {
     } catch (error) {
       this.logger.warn({ err: error }, 'onDispose threw');
     }
+    this.#downTarget = undefined;
+    this.#upTarget = undefined;
     this.#down.complete();
     this.#up.complete();
   }
@@ -278,7 +296,7 @@ export abstract class FrameProcessor implements FrameNode {
     let result: ProcessResult;
     this.#running = true;
     try {
-      result = this.process(frame, direction, this.#controller.signal);
+      result = this.process(frame, direction, this.#signal);
     } catch (error) {
       this.pushError(error);
       return;
@@ -401,7 +419,7 @@ export abstract class FrameProcessor implements FrameNode {
     }
     let result: ProcessResult;
     try {
-      result = this.process(frame, direction, this.#controller.signal);
+      result = this.process(frame, direction, this.#signal);
     } catch (error) {
       this.pushError(error);
       return;
@@ -518,6 +536,7 @@ export abstract class FrameProcessor implements FrameNode {
     this.#generation += 1;
     this.#controller.abort(new VoxframeError('interrupted', `${this.name}: work interrupted`));
     this.#controller = new AbortController();
+    this.#signal = this.#controller.signal;
     this.#inflightSubscription?.unsubscribe();
     this.#inflightSubscription = undefined;
     this.#inflightFrame = undefined;
