@@ -6,6 +6,9 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // Shared chunks for CJS too: without them each entry (index, testing) would carry its own copy of core's
+  // classes and registries, and `instanceof VoxframeError` would fail across entries.
+  splitting: true,
   target: 'node20',
   tsconfig: 'tsconfig.build.json',
 });

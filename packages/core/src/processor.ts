@@ -437,7 +437,7 @@ export abstract class FrameProcessor implements FrameNode {
       this.logger.warn({ state: this.#state }, 'start frame received twice; ignored');
       return;
     }
-    this.#context ?? this.#attachDefault();
+    if (this.#context === undefined) this.#attachDefault();
     this.#metricsEnabled = frame.enableMetrics;
     this.#state = 'starting';
     this.#busy = true;
