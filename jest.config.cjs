@@ -6,7 +6,9 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, with Node's own typed-array constructors so onnxruntime-node's output passes its
+  // `instanceof Float32Array` checks (see the file).
+  testEnvironment: '<rootDir>/jest/native-typed-arrays-environment.cjs',
   roots: ['<rootDir>/packages'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {

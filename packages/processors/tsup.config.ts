@@ -10,5 +10,7 @@ export default defineConfig({
   // classes and registries, and `instanceof VoxframeError` would fail across entries.
   splitting: true,
   target: 'node20',
+  // The VAD resolves its model file next to the module: `import.meta.url` in ESM, shimmed in the CJS build.
+  shims: true,
   tsconfig: 'tsconfig.build.json',
 });

@@ -151,6 +151,22 @@ export abstract class FrameProcessor implements FrameNode {
     void frame;
   }
 
+  /**
+   * Called right after the start frame was forwarded downstream, so everything after `start` (a session's event
+   * subscription, an initial greeting) happens behind it.
+   */
+  protected afterStart(frame: StartFrame): void {
+    void frame;
+  }
+
+  /**
+   * Called right after an interruption was forwarded: the processors after this one have already flushed and
+   * reported what was played (the playback clock), so this is where to act on that (e.g. truncate a model).
+   */
+  protected afterInterruption(frame: StartInterruptionFrame): void {
+    void frame;
+  }
+
   /** Called on cancel, after in-flight work was aborted and the queue cleared. Must not block. */
   protected onCancel(frame: CancelFrame): void {
     void frame;
@@ -446,6 +462,11 @@ export abstract class FrameProcessor implements FrameNode {
       this.#state = 'running';
       this.#busy = false;
       this.push(frame, direction);
+      try {
+        this.afterStart(frame);
+      } catch (error) {
+        this.pushError(error);
+      }
       this.#drain();
     };
     let result: void | Promise<void>;
@@ -529,6 +550,11 @@ export abstract class FrameProcessor implements FrameNode {
       this.pushError(error);
     }
     this.push(frame, direction);
+    try {
+      this.afterInterruption(frame);
+    } catch (error) {
+      this.pushError(error);
+    }
     this.#drain();
   }
 
