@@ -68,7 +68,10 @@ export interface TextFrame extends FrameBase<'text', 'data'> {
   readonly role: Role;
 }
 
-/** A transcript of speech, partial (may still change) or final. */
+/**
+ * A transcript of speech. A partial frame (`final: false`) carries a delta to append to the segment's text so far; the
+ * final frame carries the whole segment's text, replacing the deltas (as providers report them).
+ */
 export interface TranscriptFrame extends FrameBase<'transcript', 'data'> {
   readonly role: 'user' | 'assistant';
   readonly text: string;

@@ -141,7 +141,10 @@ export type S2SEvent =
     }
   /** Assistant text output (a delta). */
   | { readonly type: 'text'; readonly text: string; readonly utteranceId?: string; readonly responseId?: string }
-  /** A transcript of user or assistant speech; partial (`final: false`) text may still change. */
+  /**
+   * A transcript of user or assistant speech. Partial events (`final: false`) carry a delta to append to the
+   * segment's text so far; the final event (`final: true`) carries the whole segment's text, which replaces the deltas.
+   */
   | {
       readonly type: 'transcript';
       readonly role: 'user' | 'assistant';
@@ -189,7 +192,10 @@ export interface S2SSession {
   readonly audioFormat: S2SAudioFormat;
   /** Every event, in order. Hot: subscribe before sending. Completes when the session is closed. */
   readonly events: Observable<S2SEvent>;
-  /** Sends user audio: PCM16 mono at `audioFormat.inputSampleRate`. */
+  /**
+   * Sends user audio: PCM16 mono at `audioFormat.inputSampleRate`. The session must not keep `samples` after the
+   * call returns (it may be a view over a pooled buffer): encode it at once or copy what it keeps.
+   */
   sendAudio(samples: Int16Array): void;
   /** Sends text input. */
   sendText(text: string, options?: SendTextOptions): void;
