@@ -1,14 +1,4 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: {"index":"src/index.ts","testing":"src/testing/index.ts"},
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  // Shared chunks for CJS too: without them each entry (index, testing) would carry its own copy of core's
-  // classes and registries, and `instanceof VoxframeError` would fail across entries.
-  splitting: true,
-  target: 'node20',
-  tsconfig: 'tsconfig.build.json',
-});
+export default defineConfig(packageBuild({ index: 'src/index.ts', testing: 'src/testing/index.ts' }));
