@@ -1,0 +1,18 @@
+/**
+ * Voice activity detection: analyzers (Silero, energy), the hysteresis controller, and the VAD processors.
+ *
+ * @packageDocumentation
+ */
+export * from './analyzer';
+export * from './errors';
+export * from './silero-model';
+export * from './silero-batcher';
+export * from './silero-analyzer';
+export * from './energy-analyzer';
+export * from './vad-controller';
+export * from './vad-operator';
+export * from './window-ring';
+export * from './pre-roll-buffer';
+export * from './vad-processor';
+export * from './silero-vad';
+export * from './energy-vad';
