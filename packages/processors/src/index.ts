@@ -1,0 +1,11 @@
+/**
+ * `@voxframe/processors`: the audio toolkit (streaming resampler, G.711, formats, re-chunking, WAV), voice activity
+ * detection (Silero and energy), output pacing, tools, and the S2S processor.
+ *
+ * @packageDocumentation
+ */
+export * from './audio';
+export * from './vad';
+export * from './pacer';
+export * from './tools';
+export * from './s2s';

@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './options';
+export * from './s2s-processor';
