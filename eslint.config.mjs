@@ -62,6 +62,8 @@ export default tseslint.config(
         location: 'readonly',
         requestAnimationFrame: 'readonly',
         Blob: 'readonly',
+        EventTarget: 'readonly',
+        CustomEvent: 'readonly',
       },
     },
   },

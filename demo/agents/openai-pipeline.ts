@@ -1,0 +1,27 @@
+/**
+ * The OpenAI Realtime agent's pipeline middle: local Silero VAD (fast barge-in), the S2S processor on
+ * `openai_realtime` (its own server VAD takes the turns), and the output pacer.
+ *
+ * @packageDocumentation
+ */
+import { createS2S, type FrameNode } from '@voxframe/core';
+import { outputPacer, s2sProcessor, sileroVad } from '@voxframe/processors';
+import '@voxframe/s2s-openai'; // registers the 'openai_realtime' provider
+
+export interface OpenAIAgentOptions {
+  readonly apiKey: string;
+  /** Another endpoint, e.g. the local emulator (`ws://127.0.0.1:PORT/v1`). */
+  readonly baseUrl?: string;
+}
+
+const INSTRUCTIONS =
+  'You are the voxframe demo assistant. Keep answers short and friendly: one or two sentences. ' +
+  'If the user interrupts you, stop and listen.';
+
+export function openaiPipeline(options: OpenAIAgentOptions): FrameNode[] {
+  const s2s = createS2S('openai_realtime', {
+    instructions: INSTRUCTIONS,
+    extra: { api_key: options.apiKey, ...(options.baseUrl ? { base_url: options.baseUrl } : {}) },
+  });
+  return [sileroVad({ minSilenceMs: 500 }), s2sProcessor({ s2s }), outputPacer({ chunkMs: 20 })];
+}

@@ -1,0 +1,246 @@
+/**
+ * `MediaStreamTransport`: one telephony media stream (Twilio, Telnyx) as an input and an output processor.
+ *
+ * @packageDocumentation
+ */
+import type { RawData, WebSocket } from 'ws';
+import { silentLogger, type Logger, type VoxframeError } from '@voxframe/core';
+import { ConnectionClosedError, PayloadTooLargeError, TransportProtocolError } from '../shared/errors';
+import type { MediaStreamDialect, MediaStreamEvent, MediaStreamStart } from './dialect';
+import { MediaStreamInput } from './input';
+import { MediaStreamOutput } from './output';
+
+/** Options of {@link MediaStreamTransport}. */
+export interface MediaStreamTransportOptions {
+  /** Logger (a child with the provider and stream id is made). @defaultValue a silent logger */
+  readonly logger?: Logger;
+  /**
+   * How long the carrier has to send `start` before the connection is closed (1008).
+   * @defaultValue 10000
+   */
+  readonly startTimeoutMs?: number;
+  /**
+   * Place a mark after at most this much audio, and at the end of each utterance. Smaller = a finer playback clock
+   * for truncation, at one extra small message per interval.
+   * @defaultValue 200
+   */
+  readonly markIntervalMs?: number;
+  /**
+   * Protocol errors tolerated per connection before it is closed (1008): a peer that only sends garbage is cut off,
+   * one bad message among good ones is reported and skipped.
+   * @defaultValue 20
+   */
+  readonly maxProtocolErrors?: number;
+  /**
+   * Most bytes waiting in the socket's send buffer before outgoing audio is dropped (counted, reported once per
+   * episode) instead of queueing without bound behind a stalled network. 256 KiB is about 20 s of base64 mu-law.
+   * @defaultValue 262144
+   */
+  readonly maxBufferedBytes?: number;
+}
+
+/** Defaults of {@link MediaStreamTransportOptions}. */
+export const mediaStreamTransportDefaults = {
+  startTimeoutMs: 10_000,
+  markIntervalMs: 200,
+  maxProtocolErrors: 20,
+  maxBufferedBytes: 262_144,
+} as const satisfies MediaStreamTransportOptions;
+
+/**
+ * One telephony media stream. Put {@link input} at the head of a pipeline and {@link output} at its tail; pace the
+ * audio before the output (`outputPacer` from `@voxframe/processors`) so a `clear` cuts little.
+ */
+export class MediaStreamTransport {
+  /** Resolves with the stream metadata (ids, codec, custom parameters) once `start` arrived. */
+  readonly started: Promise<MediaStreamStart>;
+  /** Resolves when the socket closed. */
+  readonly closed: Promise<{ readonly code: number; readonly reason: string }>;
+  /** The wire dialect (provider). */
+  readonly dialect: MediaStreamDialect;
+
+  readonly #socket: WebSocket;
+  readonly #options: MediaStreamTransportOptions;
+  #logger: Logger;
+  #start: MediaStreamStart | undefined;
+  #input: MediaStreamInput | undefined;
+  #output: MediaStreamOutput | undefined;
+  #resolveStarted!: (start: MediaStreamStart) => void;
+  #rejectStarted!: (error: Error) => void;
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
+  #protocolErrors = 0;
+  #stopReceived = false;
+
+  constructor(socket: WebSocket, dialect: MediaStreamDialect, options: MediaStreamTransportOptions = {}) {
+    this.#socket = socket;
+    this.dialect = dialect;
+    this.#options = options;
+    this.#logger = (options.logger ?? silentLogger()).child({ transport: dialect.name });
+    this.started = new Promise((resolve, reject) => {
+      this.#resolveStarted = resolve;
+      this.#rejectStarted = reject;
+    });
+    this.started.catch(() => undefined);
+    this.closed = new Promise((resolve) => {
+      socket.once('close', (code: number, reason: Buffer) => {
+        clearTimeout(this.#startTimer);
+        const text = reason.toString('utf8');
+        this.#rejectStarted(new ConnectionClosedError(dialect.name, code, text));
+        this.#onClose(code, text);
+        resolve({ code, reason: text });
+      });
+    });
+    socket.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
+    socket.on('error', (error: Error & { code?: string }) => this.#onSocketError(error));
+    this.#startTimer = setTimeout(() => {
+      if (this.#start !== undefined) return;
+      this.#logger.warn('no start message in time; closing');
+      this.close(1008, 'no start');
+    }, options.startTimeoutMs ?? mediaStreamTransportDefaults.startTimeoutMs);
+  }
+
+  /** The input processor: caller audio -> `audio.input` (PCM16 at the stream rate), keys -> `dtmf`, stop -> `end`. */
+  input(): MediaStreamInput {
+    this.#input ??= new MediaStreamInput(this);
+    return this.#input;
+  }
+
+  /** The output processor: `audio.output` (any rate) -> stream codec -> `media`; marks -> `playback.progress`; `clear` on barge-in. */
+  output(): MediaStreamOutput {
+    this.#output ??= new MediaStreamOutput(
+      this,
+      this.#options.markIntervalMs ?? mediaStreamTransportDefaults.markIntervalMs,
+      this.#options.maxBufferedBytes ?? mediaStreamTransportDefaults.maxBufferedBytes,
+    );
+    return this.#output;
+  }
+
+  /** Stream metadata once `start` arrived (ids, codec, rate, custom parameters). */
+  get start(): MediaStreamStart | undefined {
+    return this.#start;
+  }
+
+  /** Custom parameters of the stream (TwiML `<Parameter>`); empty before `start`. */
+  get customParameters(): Readonly<Record<string, string>> {
+    return this.#start?.customParameters ?? {};
+  }
+
+  /** Whether the socket is open. */
+  get open(): boolean {
+    return this.#socket.readyState === 1;
+  }
+
+  /** Bytes waiting in the socket's send buffer. */
+  get bufferedBytes(): number {
+    return this.#socket.bufferedAmount;
+  }
+
+  /** The transport's logger. */
+  get logger(): Logger {
+    return this.#logger;
+  }
+
+  /** Sends one text message (dropped when the socket is not open). */
+  sendText(message: string): void {
+    if (this.#socket.readyState === 1) this.#socket.send(message);
+  }
+
+  /**
+   * Closes the connection. For Twilio `<Connect><Stream>`, closing from our side ends the stream and resumes the
+   * TwiML after `</Connect>` (protocol note §1, §3).
+   */
+  close(code = 1000, reason = ''): void {
+    if (this.#socket.readyState === 0 || this.#socket.readyState === 1) this.#socket.close(code, reason);
+  }
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.#protocolError('binary frame where JSON text is expected');
+      return;
+    }
+    const parsed = this.dialect.parse(rawToString(data));
+    if (!parsed.ok) {
+      this.#protocolError(parsed.reason);
+      return;
+    }
+    this.#dispatch(parsed.event);
+  }
+
+  #dispatch(event: MediaStreamEvent): void {
+    switch (event.kind) {
+      case 'connected':
+        return;
+      case 'start':
+        if (this.#start !== undefined) {
+          this.#protocolError('start sent twice; ignored');
+          return;
+        }
+        clearTimeout(this.#startTimer);
+        this.#start = event.start;
+        this.#logger = this.#logger.child({ stream: event.start.streamId });
+        this.#logger.info({ codec: event.start.codec, sampleRate: event.start.sampleRate, tracks: event.start.tracks }, 'stream started');
+        this.#resolveStarted(event.start);
+        return;
+      case 'media':
+        if (this.#start === undefined) {
+          this.#protocolError('media before start');
+          return;
+        }
+        this.#input?.acceptMedia(event.track, event.chunk, event.timestampMs, event.payload);
+        return;
+      case 'dtmf':
+        this.#input?.acceptDtmf(event.digit);
+        return;
+      case 'mark':
+        this.#output?.acceptMark(event.name);
+        return;
+      case 'stop':
+        this.#stopReceived = true;
+        this.#logger.info('stream stopped by the carrier');
+        this.#input?.acceptEnd('call ended');
+        return;
+      case 'provider-error':
+        this.#report(new TransportProtocolError(this.dialect.name, `carrier error ${event.code}: ${event.message}`), false);
+        return;
+    }
+  }
+
+  #protocolError(reason: string): void {
+    this.#protocolErrors += 1;
+    this.#report(new TransportProtocolError(this.dialect.name, reason), false);
+    const max = this.#options.maxProtocolErrors ?? mediaStreamTransportDefaults.maxProtocolErrors;
+    if (this.#protocolErrors === max) {
+      this.#logger.warn({ errors: this.#protocolErrors }, 'too many protocol errors; closing');
+      this.close(1008, 'protocol errors');
+    }
+  }
+
+  #report(error: VoxframeError, fatal: boolean): void {
+    this.#logger.warn({ code: error.code }, error.message);
+    this.#input?.acceptError(error, fatal);
+  }
+
+  #onSocketError(error: Error & { code?: string }): void {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      const limit = (this.#socket as unknown as { _maxPayload?: number })._maxPayload ?? 0;
+      this.#report(new PayloadTooLargeError(this.dialect.name, limit), true);
+      return;
+    }
+    this.#report(new TransportProtocolError(this.dialect.name, `socket error: ${error.message}`, { cause: error, recoverable: false }), true);
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#logger.info({ code, reason }, 'connection closed');
+    if (!this.#stopReceived && code !== 1000 && code !== 1001) {
+      this.#report(new ConnectionClosedError(this.dialect.name, code, reason || 'without a stop message', { recoverable: true }), false);
+    }
+    this.#input?.acceptEnd(this.#stopReceived ? 'call ended' : `connection closed (code ${code})`);
+    this.#output?.connectionClosed();
+  }
+}
+
+function rawToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
