@@ -196,7 +196,11 @@ export class PipelineRunner {
 
   #onTail(frame: Frame): void {
     this.#output.next(frame);
-    if (frame.type === 'end' && this.#state === 'ending') this.#complete(this.#endedByIdle ? 'idle' : 'ended');
+    // An end frame may also come from inside the pipeline (an input transport whose caller hung up, a file that
+    // ended): when it has drained through the tail, the run is over either way.
+    if (frame.type === 'end' && (this.#state === 'ending' || this.#state === 'running')) {
+      this.#complete(this.#endedByIdle ? 'idle' : 'ended');
+    }
     else if (frame.type === 'error') this.#applyPolicy(frame);
   }
 

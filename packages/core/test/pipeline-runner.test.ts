@@ -243,6 +243,19 @@ describe('PipelineRunner', () => {
     expect(await runner.finished).toBe('idle');
   });
 
+  test('an end frame pushed from inside the pipeline (a caller hung up) finishes the run once it drained', async () => {
+    const hangsUp = new (class extends FrameProcessor {
+      protected override process(frame: Frame, direction: FrameDirection): void {
+        if (frame.type === 'dtmf') this.push(makeFrame('end', { reason: 'caller hung up' }));
+        else this.push(frame, direction);
+      }
+    })();
+    const runner = new PipelineRunner(pipeline(hangsUp, new Pass()), quiet);
+    void runner.run();
+    runner.push(makeFrame('dtmf', { digit: '1' }));
+    expect(await runner.finished).toBe('ended');
+  });
+
   test('run() twice is a usage error', () => {
     const runner = new PipelineRunner(pipeline(new Pass()), quiet);
     void runner.run();

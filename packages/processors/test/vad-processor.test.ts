@@ -234,8 +234,9 @@ describe('VadProcessor barge-in', () => {
     const harness = await bargeIn(true, 'upstream');
     expect(speakingTypes(harness.downstream)).toEqual(['user.started-speaking', 'interruption.start', 'user.stopped-speaking', 'interruption.stop']);
     expect(harness.framesOf('interruption.start')[0]).toMatchObject({ reason: 'user-speech', ptsMs: 160 });
-    expect(harness.framesOf('interruption.request', 'upstream')).toEqual([expect.objectContaining({ reason: 'user-speech' })]);
-    expect(types(harness.upstream)).toEqual(['bot.started-speaking', 'interruption.request']);
+    // One interruption per barge-in: nothing is asked of the runner, which would flush everything a second time.
+    expect(harness.framesOf('interruption.request', 'upstream')).toEqual([]);
+    expect(types(harness.upstream)).toEqual(['bot.started-speaking']);
     harness.dispose();
   });
 
@@ -248,7 +249,7 @@ describe('VadProcessor barge-in', () => {
   it('does not interrupt when interruptions are not allowed or the bot is silent', async () => {
     for (const harness of [await bargeIn(false, 'upstream'), await bargeIn(true, 'none')]) {
       expect(speakingTypes(harness.downstream)).toEqual(['user.started-speaking', 'user.stopped-speaking']);
-      expect(harness.framesOf('interruption.request', 'upstream')).toEqual([]);
+      expect(harness.framesOf('interruption.start')).toEqual([]);
       harness.dispose();
     }
   });

@@ -94,7 +94,7 @@ const PRE_ROLL_SLACK_MS = 200;
 /**
  * Voice activity detection as a processor. Emits `user.started-speaking` / `user.stopped-speaking` downstream (their
  * `ptsMs` is the media time of the speech start / end), and on barge-in (speech start while the bot speaks, with
- * interruptions allowed by the start frame) `interruption.start` downstream and `interruption.request` upstream;
+ * interruptions allowed by the start frame) `interruption.start` downstream (once: the runner is not asked too);
  * `interruption.stop` downstream when that speech ends. Audio and every other frame pass through unchanged.
  *
  * Media time: the first audio frame's `ptsMs` plus the samples received since, at the input's own rate.
@@ -447,8 +447,10 @@ export class VadProcessor extends FrameProcessor {
       this.push(makeFrame('user.started-speaking', {}, { ptsMs: event.startMs }));
       if (this.#botSpeaking && this.#allowInterruptions) {
         this.#interrupting = true;
+        // Downstream only: everything that holds bot output (S2S, pacer, transport output) is after the VAD, and
+        // what is before it carries the user's own audio, which must keep flowing. Asking the runner as well
+        // (interruption.request) would flush the whole pipeline a second time: two `clear`s per barge-in.
         this.push(makeFrame('interruption.start', { reason: 'user-speech' }, { ptsMs: event.startMs }));
-        this.push(makeFrame('interruption.request', { reason: 'user-speech' }, { ptsMs: event.startMs }), 'upstream');
       }
       if (this.#events.observed) {
         const preRoll = this.#preRoll?.read(event.preRollStartMs) ?? emptyPreRoll(this.#inputRate, event.startMs);
