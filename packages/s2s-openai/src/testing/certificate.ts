@@ -1,48 +1,42 @@
 /**
- * A throwaway self-signed certificate for `wss://127.0.0.1` tests, made with the `openssl` command line (Node's
- * crypto can make keys but not X.509 certificates, and the package takes no dependency for it).
+ * A throwaway self-signed certificate for `wss://127.0.0.1` tests. Made in-process with the `selfsigned` package
+ * (Node's crypto makes keys but not X.509 certificates), so tests need no `openssl` binary on the machine.
  *
  * @packageDocumentation
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { generate } from 'selfsigned';
 
-/** A PEM key and certificate valid for `127.0.0.1` and `localhost`. */
+/** A PEM key and certificate valid for `127.0.0.1`, `::1` and `localhost`. */
 export interface SelfSignedCertificate {
   readonly key: string;
   readonly cert: string;
 }
 
 /**
- * Creates a P-256 self-signed certificate valid for one day for `127.0.0.1` and `localhost`. Clients trust it by
- * passing `cert` as their `ca`.
- *
- * @throws when `openssl` is not installed (the message says so).
+ * Creates a P-256 self-signed certificate valid for one day for `127.0.0.1`, `::1` and `localhost`. Clients trust it
+ * by passing `cert` as their `ca`.
  */
 export async function createSelfSignedCertificate(): Promise<SelfSignedCertificate> {
-  const dir = await mkdtemp(join(tmpdir(), 'voxframe-cert-'));
-  const keyPath = join(dir, 'key.pem');
-  const certPath = join(dir, 'cert.pem');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      execFile(
-        'openssl',
-        [
-          'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-          '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=127.0.0.1',
-          '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  const notBeforeDate = new Date(Date.now() - 60_000); // a minute of slack for clock skew between processes
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate: new Date(notBeforeDate.getTime() + 24 * 3600_000),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+          { type: 2, value: 'localhost' },
         ],
-        { timeout: 15_000 },
-        (error) => {
-          if (error) reject(new Error(`createSelfSignedCertificate needs the openssl command line tool: ${error.message}`, { cause: error }));
-          else resolve();
-        },
-      );
-    });
-    return { key: await readFile(keyPath, 'utf8'), cert: await readFile(certPath, 'utf8') };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+      },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
 }
