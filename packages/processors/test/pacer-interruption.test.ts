@@ -140,4 +140,21 @@ describe('outputPacer: end, cancel and overflow', () => {
     expect(error.error.code).toBe('invalid_frame');
     expect(error.fatal).toBe(false);
   });
+
+  it('withholds its own estimate once the output after it reports real playback, so there is one playback clock', () => {
+    const { clock, harness, progress } = setup();
+    harness.send(audio(1000));
+    clock.advanceTo(250);
+    const estimates = progress().length;
+    expect(estimates).toBeGreaterThan(0);
+    // The output transport (after the pacer) reports what the device played: it travels upstream through the pacer.
+    const device = makeFrame('playback.progress', { utteranceId: 'u1', playedMs: 180, final: false });
+    harness.sendUpstream(device);
+    clock.advanceTo(600);
+    harness.interrupt();
+    clock.advanceTo(700);
+    const after = harness.upstream.filter((f) => f.type === 'playback.progress').slice(estimates);
+    expect(after).toEqual([device]);
+    harness.dispose();
+  });
 });

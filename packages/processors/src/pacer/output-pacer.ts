@@ -10,7 +10,9 @@
  * Upstream it reports what the user heard (`playback.progress`, every `progressIntervalMs`, and a final one per
  * utterance when it finished playing or was flushed) and when the bot starts and stops being audible
  * (`bot.started-speaking` / `bot.stopped-speaking`, sent both ways). Heard = released minus what is still buffered
- * at the far end (see {@link PlayoutClock}).
+ * at the far end (see {@link PlayoutClock}). That is an estimate: once an output after the pacer reports real
+ * playback itself (browser acknowledgements, Twilio marks: a `playback.progress` coming back from downstream), the
+ * pacer stops sending its own, so the S2S processor truncates by what the user's device actually played.
  *
  * Data and control frames that arrive behind queued audio (transcripts, turn ends, tool results) are held and
  * released right after the audio before them, so downstream sees them in order with what is heard.
@@ -71,6 +73,8 @@ export class OutputPacer extends FrameProcessor {
   #queuedSamplesTotal = 0;
   #releasedSamplesTotal = 0;
   #speaking = false;
+  /** An output after the pacer reports real playback: the pacer's estimates are then withheld. */
+  #realClockDownstream = false;
   #originMs = 0;
   #nextProgressMs = Number.POSITIVE_INFINITY;
   #timer: Subscription | undefined;
@@ -148,6 +152,10 @@ export class OutputPacer extends FrameProcessor {
 
   protected override process(frame: Frame, direction: FrameDirection): void {
     if (direction === 'upstream' || frame.kind === 'system') {
+      if (frame.type === 'playback.progress' && direction === 'upstream' && !this.#realClockDownstream) {
+        this.#realClockDownstream = true;
+        this.logger.debug('the output reports real playback; the pacer no longer sends its estimate');
+      }
       this.push(frame, direction);
       return;
     }
@@ -409,6 +417,8 @@ export class OutputPacer extends FrameProcessor {
   #sendProgress(track: UtteranceTrack, now: number, final: boolean): void {
     if (track.finalized) return;
     if (final) track.finalized = true;
+    // Two clocks would disagree (the estimate runs ahead of the device by its buffer): the real one wins.
+    if (this.#realClockDownstream) return;
     // Rounded down: never claim the user heard more than they did.
     const playedMs = Math.floor(this.#clock.playedMediaMs(track, now) + 1e-6);
     this.push(makeFrame('playback.progress', { playedMs, final, ...(track.id === undefined ? {} : { utteranceId: track.id }) }), 'upstream');
