@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { FrameProcessor, makeFrame, type VoxframeError } from '@voxframe/core';
+import { makeFrame } from '@voxframe/core';
+import { ConnectionInput } from '../shared/connection-input';
 import { decodePayload } from './codec';
 import type { MediaStreamTransport } from './transport';
 
@@ -12,30 +13,21 @@ import type { MediaStreamTransport } from './transport';
  * for key presses, and an `end` frame when the call ends (`stop`) or the socket closes. Chunks that arrive out of
  * order behind newer ones are dropped and counted (Telnyx does not guarantee order, protocol note §7).
  */
-export class MediaStreamInput extends FrameProcessor {
+export class MediaStreamInput extends ConnectionInput {
   readonly #transport: MediaStreamTransport;
   /** Scratch for base64 decoding: no allocation per message beyond the frame's own samples. */
   #scratch = Buffer.allocUnsafe(4096);
   #lastChunk = -1;
   #outOfOrder = 0;
-  #ended = false;
-  #endPending: string | undefined;
 
   constructor(transport: MediaStreamTransport) {
     super({ name: `${transport.dialect.name}Input` });
     this.#transport = transport;
   }
 
-  /** Waits for the carrier's `start` so the first frame already knows its codec and rate. */
-  protected override async onStart(): Promise<void> {
-    try {
-      await this.#transport.started;
-    } catch {
-      // Closed before start: the end follows the start frame.
-    }
-    const pending = this.#endPending;
-    // The base forwards the start frame once this promise settles; the end must follow it, not overtake it.
-    if (pending !== undefined) setTimeout(() => this.acceptEnd(pending), 0);
+  /** The carrier's `start` message: codec and rate. */
+  protected override peerReady(): Promise<unknown> {
+    return this.#transport.started;
   }
 
   /** @internal One `media` message. */
@@ -60,22 +52,5 @@ export class MediaStreamInput extends FrameProcessor {
   /** @internal The caller pressed a key. */
   acceptDtmf(digit: string): void {
     if (this.state === 'running') this.push(makeFrame('dtmf', { digit }));
-  }
-
-  /** @internal A protocol or socket error. */
-  acceptError(error: VoxframeError, fatal: boolean): void {
-    this.pushError(error, fatal);
-  }
-
-  /** @internal The call ended: end the pipeline gracefully (once). */
-  acceptEnd(reason: string): void {
-    if (this.#ended) return;
-    if (this.state === 'idle' || this.state === 'starting') {
-      this.#endPending = reason;
-      return;
-    }
-    if (this.state !== 'running') return;
-    this.#ended = true;
-    this.push(makeFrame('end', { reason }));
   }
 }

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-import { FrameProcessor, makeFrame, type VoxframeError } from '@voxframe/core';
+import { makeFrame } from '@voxframe/core';
+import { ConnectionInput } from '../shared/connection-input';
 import { pcm16ViewOfBytes } from '../shared/pcm16-view';
 import type { WebSocketTransport } from './transport';
 
@@ -12,12 +13,10 @@ import type { WebSocketTransport } from './transport';
  * `text` frames, the page's interrupt button as an `interruption.request` upstream, and the end of the connection
  * as an `end` frame. Audio arriving before the pipeline started is dropped (and counted in the log).
  */
-export class WebSocketInput extends FrameProcessor {
+export class WebSocketInput extends ConnectionInput {
   readonly #transport: WebSocketTransport;
   #samplesIn = 0;
   #droppedBeforeStart = 0;
-  #ended = false;
-  #endPending: string | undefined;
 
   constructor(transport: WebSocketTransport) {
     super({ name: 'WebSocketInput' });
@@ -30,16 +29,9 @@ export class WebSocketInput extends FrameProcessor {
     return rate === undefined ? 0 : (this.#samplesIn / rate) * 1000;
   }
 
-  /** Waits for the client's hello so the first audio frame already knows its rate. */
-  protected override async onStart(): Promise<void> {
-    try {
-      await this.#transport.ready;
-    } catch {
-      // The socket closed before hello: the end is pushed right after the start frame went out.
-    }
-    const pending = this.#endPending;
-    // The base forwards the start frame once this promise settles; the end must follow it, not overtake it.
-    if (pending !== undefined) setTimeout(() => this.acceptEnd(pending), 0);
+  /** The client's `hello` message: its rates. */
+  protected override peerReady(): Promise<unknown> {
+    return this.#transport.ready;
   }
 
   /** @internal Called by the transport with one binary message. */
@@ -65,22 +57,5 @@ export class WebSocketInput extends FrameProcessor {
   /** @internal The page asked to interrupt: ask the runner to interrupt the whole pipeline. */
   acceptInterruptRequest(): void {
     if (this.state === 'running') this.push(makeFrame('interruption.request', { reason: 'request' }), 'upstream');
-  }
-
-  /** @internal A protocol or socket error. */
-  acceptError(error: VoxframeError, fatal: boolean): void {
-    this.pushError(error, fatal);
-  }
-
-  /** @internal The client left: end the pipeline gracefully (once). */
-  acceptEnd(reason: string): void {
-    if (this.#ended) return;
-    if (this.state === 'idle' || this.state === 'starting') {
-      this.#endPending = reason;
-      return;
-    }
-    if (this.state !== 'running') return;
-    this.#ended = true;
-    this.push(makeFrame('end', { reason }));
   }
 }
