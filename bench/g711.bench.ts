@@ -17,19 +17,10 @@ import {
   sineWave,
 } from '@voxframe/processors';
 import type { BenchRow } from './types';
+import { cpuSeconds, median } from './stats';
 
 const FRAME = 160;
 const FRAMES = 1000;
-
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Microseconds of CPU per call of `fn` on frame `i`, median of `rounds`, each about `cpuSecondsPerRound`. */
 function usPerFrame(fn: (i: number) => unknown, cpuSecondsPerRound: number, rounds: number): number {

@@ -32,6 +32,7 @@ import {
 import { outputPacer, sileroVad, vadControllerDefaults, type VadProcessor } from '@voxframe/processors';
 import { buildConversation, speechAvailability } from '../packages/processors/test/fixtures/speech';
 import type { BenchRow } from './types';
+import { percentile } from './stats';
 
 const INPUT_RATE = 16000;
 const FRAME_MS = 20;
@@ -98,10 +99,6 @@ interface Stream {
   stoppedAt: number;
   chunksAfterStop: number;
   detectedAtMediaMs: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function makeStream(text: string, leadSilenceMs: number, minSpeechMs: number): Promise<Stream> {

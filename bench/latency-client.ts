@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { percentile } from './stats';
 
 // `ws` is a dependency of the packages, not of the workspace root: load it from there.
 const { WebSocket } = createRequire(join(__dirname, '..', 'packages', 'transports', 'package.json'))('ws') as typeof import('ws');
@@ -70,10 +71,6 @@ function open(index: number): Promise<Session> {
     ws.once('error', reject);
     ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', version: 1, sampleRate: RATE, outputSampleRate: RATE, client: 'latency-bench' })));
   });
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main(): Promise<void> {

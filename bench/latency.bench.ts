@@ -10,10 +10,7 @@
 import { measureBargeIn } from './latency-barge-in';
 import { measureRoundTrip, mountBridge, mountOurs, startPeer, type RoundTripResult } from './latency-round-trip';
 import type { BenchRow } from './types';
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+import { percentile } from './stats';
 
 const fixed = (value: number, digits = 2): string => value.toFixed(digits);
 

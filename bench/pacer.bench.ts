@@ -14,6 +14,7 @@ import { createProcessorContext, makeFrame, pipeline, type Frame, type FrameNode
 import { ScriptedS2S } from '@voxframe/core/testing';
 import { outputPacer, s2sProcessor } from '@voxframe/processors';
 import type { BenchRow } from './types';
+import { percentile } from './stats';
 
 const RATE = 24000;
 const CHUNK = 480;
@@ -76,10 +77,6 @@ async function naiveCpu(sessions: number, seconds: number): Promise<{ usPerChunk
   clearInterval(ticker);
   const cpu = process.cpuUsage(cpu0);
   return { usPerChunk: (cpu.user + cpu.system) / chunks, chunks };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function bargeIn(sessions: number, queuedMs: number): Promise<{ p50: number; p99: number }> {

@@ -8,6 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { Subject, map, type Observable } from 'rxjs';
 import { FrameProcessor, createProcessorContext, makeFrame, pipeline, type Frame } from '@voxframe/core';
 import type { BenchRow } from './types';
+import { percentile } from './stats';
 
 const HOPS = 6;
 const SESSIONS = 1000;
@@ -92,11 +93,6 @@ function makeVariants(onSink: (variant: Variant, session: number) => void): Vari
   streams.push = (s, frame) => void streamInputs[s].write(frame);
   variants.push(streams);
   return variants;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 export async function run({ quick }: { quick: boolean }): Promise<BenchRow[]> {

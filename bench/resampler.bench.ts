@@ -15,6 +15,7 @@
 import SpeexResampler from 'speex-resampler';
 import { createResampler, measureTones, sineWave, type ResamplerQuality } from '@voxframe/processors';
 import type { BenchRow } from './types';
+import { cpuSeconds, median } from './stats';
 
 /** One streaming resampler under test: 20 ms of PCM16 in, whatever it produces out. */
 interface Streamer {
@@ -123,16 +124,6 @@ function throughput(impl: Implementation, from: number, to: number, cpuSecondsPe
     results.push((count * 0.02) / cpuSeconds(t0));
   }
   return median(results);
-}
-
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Streams `input` through a fresh resampler in 20 ms chunks. */

@@ -34,6 +34,7 @@ import {
   type StreamingResampler,
 } from '@voxframe/transports';
 import type { BenchRow } from './types';
+import { percentile } from './stats';
 
 // `ws` is a dependency of @voxframe/transports, not of the workspace root: load it from there.
 const wsModule = createRequire(join(__dirname, '..', 'packages', 'transports', 'package.json'))('ws') as typeof import('ws');
@@ -144,10 +145,6 @@ function mulawEncode(sample: number): number {
   for (let mask = 0x4000; (s & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
   s = (s >> (exponent + 3)) & 0x0f;
   return ~(sign | (exponent << 4) | s) & 0xff;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 const WARMUP_ROUNDS = 50;

@@ -22,6 +22,7 @@ import {
   type VadProcessor,
 } from '@voxframe/processors';
 import type { BenchRow } from './types';
+import { cpuUs, median } from './stats';
 
 const STREAMS = 50;
 const FRAME_MS = 20;
@@ -59,11 +60,6 @@ function streamFrames(audio: Int16Array, rate: Rate, ticks: number): InputAudioF
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function cpuUs(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return used.user + used.system;
-}
 
 /**
  * The anchor: what a minimal hand-written loop costs. Per stream, PCM16 is converted into a reused input tensor at
@@ -258,11 +254,6 @@ async function measureArrivals(
     vad.dispose();
   }
   return { cpuUs: used, windows, meanBatch: (after.windows - before.windows) / (after.runs - before.runs) };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
