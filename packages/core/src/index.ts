@@ -16,3 +16,4 @@ export * from './parallel';
 export * from './runner';
 export * from './operators';
 export * from './s2s';
+export * from './services';

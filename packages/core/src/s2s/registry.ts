@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { S2SConfigError, UnknownProviderError, UsageError } from '../errors';
-import type { S2S, S2SConfig } from './types';
+import type { S2S, S2SConfig, S2SConfigFor } from './types';
 import { validateS2SConfig } from './validate';
 
 /** Creates an engine from a validated config. Throw `S2SConfigError` / `MissingApiKeyError` for bad config. */
@@ -46,7 +46,9 @@ export function unregisterS2S(name: string): boolean {
  * @throws {@link UnknownProviderError} when no provider has that name.
  * @throws {@link S2SConfigError} (or its subclass `MissingApiKeyError`) when the config is invalid.
  */
-export function createS2S(name: string, config: S2SConfig = {}): S2S {
+export function createS2S<N extends string>(name: N, typedConfig: S2SConfigFor<N> = {} as S2SConfigFor<N>): S2S {
+  // Provider settings interfaces carry no index signature; at run time every config is an S2SConfig.
+  const config = typedConfig as S2SConfig;
   const factory = factories.get(name);
   if (factory === undefined) throw new UnknownProviderError(name, listS2S());
   validateS2SConfig(name, config);

@@ -85,6 +85,34 @@ export interface S2SConfig {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Typed provider settings, filled in by each provider package through declaration merging, so that
+ * `createS2S('openai_realtime', { extra: { ... } })` is checked at compile time (the runtime check stays):
+ *
+ * ```ts
+ * declare module '@voxframe/core' {
+ *   interface S2SProviderExtras { my_provider: MyProviderExtra }
+ * }
+ * ```
+ *
+ * Keys of `extra` may keep the provider's own casing (`api_key`, `base_url`), as its docs spell them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface S2SProviderExtras {}
+
+/** The config of a named provider: {@link S2SConfig} with `extra` typed when the provider declared its settings. */
+export type S2SConfigFor<N extends string> = N extends keyof S2SProviderExtras
+  ? Omit<S2SConfig, 'extra'> & { readonly extra?: S2SProviderExtras[N] }
+  : S2SConfig;
+
+/** What {@link S2SSession.updateSession} may change mid-session. Fields left out stay as they are. */
+export interface S2SSessionUpdate {
+  /** New system instructions. */
+  readonly instructions?: string;
+  /** New tools (replace the current set). */
+  readonly tools?: readonly ToolDefinition[];
+}
+
 /** Options of {@link S2S.start}. */
 export interface S2SStartOptions {
   /** Aborts connecting. */
@@ -207,6 +235,17 @@ export interface S2SSession {
   commitUserTurn?(): void;
   /** Replaces the tools mid-session (when `capabilities.midSessionToolUpdate`). */
   updateTools?(tools: readonly ToolDefinition[]): void;
+  /**
+   * Changes instructions and/or tools mid-session. Providers that cannot change a live session apply it at their
+   * next rotation and say so in their README.
+   */
+  updateSession?(update: S2SSessionUpdate): void;
+  /**
+   * The conversation so far in provider-neutral form: user transcripts, the assistant's words **as heard** (cut at
+   * the playback clock on barge-in), tool calls and results. Seed another session with it through
+   * `start({ history })` (failover, switching to a cascade). A fresh array each read.
+   */
+  readonly conversation: readonly LlmMessage[];
   /** Ends the session; resolves when the connection is closed. Safe to call twice. */
   close(): Promise<void>;
   /** The events as an async iterator (same events as {@link events}, buffered from the first `next()` call). */

@@ -7,6 +7,7 @@
 import { Observable, Subject } from 'rxjs';
 import { S2SError, VoxframeError } from '../errors';
 import { observableToAsyncIterator } from '../s2s/event-iterator';
+import type { LlmMessage } from '../frames';
 import type {
   InterruptOptions,
   S2S,
@@ -14,6 +15,8 @@ import type {
   S2SCapabilities,
   S2SEvent,
   S2SSession,
+  S2SSessionUpdate,
+  S2SStartOptions,
   S2SToolResult,
   SendTextOptions,
   ToolDefinition,
@@ -41,6 +44,7 @@ const RECORDED_METHODS = {
   interrupt: true,
   commitUserTurn: true,
   updateTools: true,
+  updateSession: true,
   close: true,
 } as const satisfies Record<SessionMethodName, true>;
 
@@ -131,9 +135,9 @@ export class ScriptedS2S implements S2S {
     return last;
   }
 
-  start(): Promise<ScriptedS2SSession> {
+  start(options: S2SStartOptions = {}): Promise<ScriptedS2SSession> {
     if (this.#options.startError) return Promise.reject(this.#options.startError);
-    const session = new ScriptedS2SSession(this, `scripted-${this.sessions.length + 1}`, this.#options);
+    const session = new ScriptedS2SSession(this, `scripted-${this.sessions.length + 1}`, this.#options, options.history ?? []);
     this.sessions.push(session);
     return Promise.resolve(session);
   }
@@ -157,8 +161,13 @@ export class ScriptedS2SSession implements S2SSession {
   readonly #script: ScriptStep[];
   readonly #ignore: ReadonlySet<SessionMethodName>;
 
-  constructor(engine: ScriptedS2S, id: string, options: ScriptedS2SOptions) {
+  /** The history the session was started with (`start({ history })`). */
+  readonly seed: readonly LlmMessage[];
+  readonly #remembered: LlmMessage[] = [];
+
+  constructor(engine: ScriptedS2S, id: string, options: ScriptedS2SOptions, seed: readonly LlmMessage[] = []) {
     this.id = id;
+    this.seed = seed;
     this.provider = engine.provider;
     this.capabilities = engine.capabilities;
     this.audioFormat = engine.audioFormat;
@@ -172,6 +181,16 @@ export class ScriptedS2SSession implements S2SSession {
       return subscription;
     });
     this.#runEmitSteps();
+  }
+
+  /** The seed followed by what {@link remember} added: what a real provider's mirror would hold. */
+  get conversation(): readonly LlmMessage[] {
+    return [...this.seed, ...this.#remembered];
+  }
+
+  /** Adds messages to {@link conversation} (a test plays the provider's part of keeping the mirror). */
+  remember(...messages: LlmMessage[]): void {
+    this.#remembered.push(...messages);
   }
 
   /** Emits events now. */
@@ -227,6 +246,10 @@ export class ScriptedS2SSession implements S2SSession {
 
   updateTools(tools: readonly ToolDefinition[]): void {
     this.#record({ method: 'updateTools', args: [tools] });
+  }
+
+  updateSession(update: S2SSessionUpdate): void {
+    this.#record({ method: 'updateSession', args: [update] });
   }
 
   close(): Promise<void> {

@@ -1,0 +1,3 @@
+export * from './stt';
+export * from './llm';
+export * from './tts';
