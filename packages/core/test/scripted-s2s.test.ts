@@ -33,7 +33,7 @@ describe('ScriptedS2S', () => {
 
   test('records every method of the session interface', () => {
     expect([...scriptedMethods].sort()).toEqual(
-      ['close', 'commitUserTurn', 'interrupt', 'sendAudio', 'sendText', 'sendToolResult', 'updateTools'].sort(),
+      ['close', 'commitUserTurn', 'interrupt', 'sendAudio', 'sendText', 'sendToolResult', 'updateSession', 'updateTools'].sort(),
     );
   });
 
