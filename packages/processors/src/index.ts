@@ -9,3 +9,4 @@ export * from './vad';
 export * from './pacer';
 export * from './tools';
 export * from './s2s';
+export * from './hybrid';

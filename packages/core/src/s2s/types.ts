@@ -201,7 +201,7 @@ export type S2SEvent =
   /** The provider warned that the connection ends soon. */
   | { readonly type: 'go-away'; readonly timeLeftMs: number }
   /** The session moved to a fresh provider session or connection, context restored. */
-  | { readonly type: 'session.rotated'; readonly reason: 'expiry' | 'reconnect' | 'go-away' }
+  | { readonly type: 'session.rotated'; readonly reason: 'expiry' | 'reconnect' | 'go-away' | 'failover' }
   /** The session ended; no more events follow. */
   | { readonly type: 'closed'; readonly reason: string };
 
