@@ -114,7 +114,7 @@ export class FailoverS2S implements S2S {
     this.breaker = new CircuitBreaker({ cooldownMs: options.cooldownMs, now: options.now });
   }
 
-  async start(options: S2SStartOptions = {}): Promise<S2SSession> {
+  async start(options: S2SStartOptions = {}): Promise<FailoverS2SSession> {
     const logger = options.logger ?? silentLogger();
     const opened = await this.connect(options.history ?? [], options, logger, undefined);
     return new FailoverS2SSession(this, opened, options, this.#options, logger);
