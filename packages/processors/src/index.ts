@@ -10,3 +10,4 @@ export * from './pacer';
 export * from './tools';
 export * from './s2s';
 export * from './hybrid';
+export * from './guardrail';
