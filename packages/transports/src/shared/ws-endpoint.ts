@@ -37,8 +37,25 @@ export interface WebSocketEndpointOptions {
    * @defaultValue 100
    */
   readonly maxConnections?: number;
+  /**
+   * Admission control, asked first for every upgrade request (a serving layer's session limit, load shedding,
+   * draining, per-IP limits): return a refusal to answer it with that HTTP status (503 lets a load balancer retry
+   * elsewhere), or `undefined` to go on with the other checks.
+   * @defaultValue everyone is admitted
+   */
+  readonly admit?: (request: IncomingMessage) => UpgradeRefusal | undefined;
   /** Logger. @defaultValue the caller's */
   readonly logger?: Logger;
+}
+
+/** Why an upgrade request is refused before the handshake. */
+export interface UpgradeRefusal {
+  /** HTTP status to answer with (503 when a load balancer should retry elsewhere, 429 for a rate limit). */
+  readonly status: number;
+  /** Reason phrase, e.g. `Service Unavailable`. */
+  readonly reason: string;
+  /** Seconds to send in `Retry-After`, if any. */
+  readonly retryAfterS?: number;
 }
 
 /** Defaults of {@link WebSocketEndpointOptions}. */
@@ -84,8 +101,9 @@ function pathOf(request: IncomingMessage): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuse(socket: Duplex, status: number, text: string, retryAfterS?: number): void {
+  const retry = retryAfterS === undefined ? '' : `Retry-After: ${Math.max(0, Math.round(retryAfterS))}\r\n`;
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\n${retry}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }
 
@@ -115,6 +133,8 @@ export function mountWebSocketEndpoint(
   const handler: UpgradeHandler = (request, socket, head) => {
     socket.on('error', () => socket.destroy());
     if (closing) return refuse(socket, 503, 'Service Unavailable');
+    const refusal = admit(options, request);
+    if (refusal !== undefined) return refuse(socket, refusal.status, refusal.reason, refusal.retryAfterS);
     if (wss.clients.size + pending >= maxConnections) {
       log?.warn({ path: options.path, maxConnections }, 'connection refused: endpoint full');
       return refuse(socket, 503, 'Service Unavailable');
@@ -157,6 +177,16 @@ export function mountWebSocketEndpoint(
       });
     },
   };
+}
+
+function admit(options: WebSocketEndpointOptions, request: IncomingMessage): UpgradeRefusal | undefined {
+  if (options.admit === undefined) return undefined;
+  try {
+    return options.admit(request);
+  } catch (error) {
+    options.logger?.warn({ err: error, path: options.path }, 'admit() threw; connection refused');
+    return { status: 503, reason: 'Service Unavailable' };
+  }
 }
 
 async function authenticate(options: WebSocketEndpointOptions, request: IncomingMessage): Promise<boolean> {
