@@ -248,7 +248,11 @@ export interface S2SSession {
   readonly conversation: readonly LlmMessage[];
   /** Ends the session; resolves when the connection is closed. Safe to call twice. */
   close(): Promise<void>;
-  /** The events as an async iterator (same events as {@link events}, buffered from the first `next()` call). */
+  /**
+   * The events as an async iterator: the same events as {@link events}, from the first `next()` call on, buffered
+   * while the consumer is busy up to 1024 (then the oldest are dropped, as in a processor's ordered lane). Build it
+   * with {@link observableToAsyncIterator}.
+   */
   [Symbol.asyncIterator](): AsyncIterator<S2SEvent>;
 }
 
