@@ -8,7 +8,10 @@ import type { Frame, FrameDirection } from './frames';
 /** What a full queue does with one more frame. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
 
-/** A bounded ring buffer of `(frame, direction)` pairs, used by the ordered lane of a processor. */
+/**
+ * A bounded ring buffer of `(frame, direction)` pairs, used by the ordered lane of a processor.
+ * @internal
+ */
 export class FrameQueue {
   /** Frames the queue holds before {@link push} refuses one (what {@link pushBeyondCapacity} may exceed). */
   readonly capacity: number;

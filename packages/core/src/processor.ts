@@ -33,6 +33,17 @@ import type { FrameNode, FrameTarget } from './node';
 /** What {@link FrameProcessor.process} may return. */
 export type ProcessResult = void | Promise<void> | Observable<Frame>;
 
+/** Options of {@link FrameProcessor.startInterruption}. */
+export interface StartInterruptionOptions {
+  /** Media time of the cause (e.g. the speech start), carried as the frame's `ptsMs`. @defaultValue 0 */
+  readonly ptsMs?: number;
+  /**
+   * Interrupt this processor too (abort its in-flight work, drop its queue, call `onInterruption`), for a processor
+   * that holds output itself. @defaultValue false (only the processors after it)
+   */
+  readonly includeSelf?: boolean;
+}
+
 /** Where a processor is in its life. */
 export type ProcessorState = 'idle' | 'starting' | 'running' | 'ending' | 'ended' | 'cancelled';
 
@@ -68,8 +79,8 @@ function isPromiseLike(value: unknown): value is PromiseLike<void> {
 }
 
 /**
- * Base class of all processors. Override {@link process} (and, as needed, {@link onStart}, {@link onEnd},
- * {@link onCancel}, {@link onInterruption}, {@link onDispose}); emit with {@link push}.
+ * Base class of all processors. Override {@link FrameProcessor.process} (and, as needed, {@link FrameProcessor.onStart}, {@link FrameProcessor.onEnd},
+ * {@link FrameProcessor.onCancel}, {@link FrameProcessor.onInterruption}, {@link FrameProcessor.onDispose}); emit with {@link FrameProcessor.push}.
  *
  * @example
  * ```ts
@@ -132,7 +143,7 @@ export abstract class FrameProcessor implements FrameNode {
 
   /**
    * Handles one frame. Ordered-lane frames (data, control) arrive one at a time; system frames arrive at once and
-   * may re-enter while an ordered step is in flight. Push what you produce with {@link push}; frames you do not
+   * may re-enter while an ordered step is in flight. Push what you produce with {@link FrameProcessor.push}; frames you do not
    * handle must be pushed on unchanged (the default does exactly that).
    *
    * Async work: return a Promise (later ordered frames wait for it; pass `signal` to what you await and to
@@ -228,11 +239,9 @@ export abstract class FrameProcessor implements FrameNode {
    * once, while everything before it (the user's audio on its way in) keeps flowing.
    *
    * @param reason - why (e.g. `'user-speech'`), carried by the frame.
-   * @param options - `ptsMs`: media time of the cause (a speech start); `includeSelf`: this processor is interrupted
-   *   too (its in-flight work aborted, queue dropped, `onInterruption` called), for a processor that holds output
-   *   itself. Default: only the processors after it.
+   * @param options - see {@link StartInterruptionOptions}.
    */
-  protected startInterruption(reason: string, options: { readonly ptsMs?: number; readonly includeSelf?: boolean } = {}): void {
+  protected startInterruption(reason: string, options: StartInterruptionOptions = {}): void {
     const frame = makeFrame('interruption.start', { reason }, options.ptsMs === undefined ? {} : { ptsMs: options.ptsMs });
     if (options.includeSelf === true) this.receive(frame, 'downstream');
     else this.push(frame, 'downstream');
@@ -243,7 +252,7 @@ export abstract class FrameProcessor implements FrameNode {
     if (this.#metricsEnabled) this.#ttfbStartMs = this.scheduler.now();
   }
 
-  /** Ends the TTFB measurement started by {@link startTtfb}, emitting a metrics frame. Later calls do nothing. */
+  /** Ends the TTFB measurement started by {@link FrameProcessor.startTtfb}, emitting a metrics frame. Later calls do nothing. */
   protected stopTtfb(model?: string): void {
     if (this.#ttfbStartMs === undefined) return;
     const valueMs = this.scheduler.now() - this.#ttfbStartMs;
@@ -291,7 +300,7 @@ export abstract class FrameProcessor implements FrameNode {
     else this.#upTarget = target;
   }
 
-  /** Ends the processor's life: aborts in-flight work, completes its outputs, calls {@link onDispose}. */
+  /** Ends the processor's life: aborts in-flight work, completes its outputs, calls {@link FrameProcessor.onDispose}. */
   dispose(): void {
     if (this.#state !== 'ended' && this.#state !== 'cancelled') this.#state = 'cancelled';
     this.#abortInflight();
@@ -660,7 +669,10 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Throws a {@link UsageError} unless `value` is a processor or other frame node. */
+/**
+ * Throws a {@link UsageError} unless `value` is a processor or other frame node.
+ * @internal
+ */
 export function assertFrameNode(value: unknown, where: string): asserts value is FrameNode {
   const node = value as Partial<FrameNode> | null;
   if (node === null || typeof node !== 'object' || typeof node.receive !== 'function' || node.downstream === undefined) {
