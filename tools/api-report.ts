@@ -78,11 +78,17 @@ function main(): void {
   const skipped = (names.length > 0 ? names : all).filter((name) => mode === 'check' && !withReport(name));
   if (skipped.length > 0) console.log(`api: no report yet (skipped; create with pnpm api:update <name>): ${skipped.join(', ')}`);
   const changed: string[] = [];
-  for (const name of chosen.filter((n) => !skipped.includes(n))) {
+  const targets = chosen.filter((n) => !skipped.includes(n));
+  const packageJson = (name: string): PackageJson => JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')) as PackageJson;
+  if (targets.length > 0) {
+    // The packages and what they depend on (their .d.ts import @voxframe/core's), built once, in dependency order.
+    console.log(`api: building ${targets.join(', ')} (and their workspace dependencies)`);
+    const filters = targets.flatMap((name) => ['--filter', `${packageJson(name).name}...`]);
+    execFileSync('pnpm', ['-r', ...filters, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  for (const name of targets) {
     const packageDir = join(packagesDir, name);
-    const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as PackageJson;
-    console.log(`api: building ${pkg.name}`);
-    execFileSync('pnpm', ['--filter', pkg.name, 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const pkg = packageJson(name);
     if (mode === 'update') mkdirSync(join(packageDir, 'api'), { recursive: true });
     const tempDir = join(root, 'node_modules', '.cache', 'api-report', name);
     rmSync(tempDir, { recursive: true, force: true });
