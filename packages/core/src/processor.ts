@@ -421,11 +421,9 @@ export abstract class FrameProcessor implements FrameNode {
     if (this.#queue.push(frame, direction)) return;
     // Full: apply the stated policy, never grow without bound and never drop silently.
     if (this.#overflowPolicy === 'drop-oldest' || frame.uninterruptible === true) {
-      if (this.#queue.dropOldestInterruptible() !== undefined) {
-        this.#queue.push(frame, direction);
-        this.#countDropped();
-        return;
-      }
+      // Usually one drop makes room; more when uninterruptible frames were queued beyond the capacity.
+      while (this.#queue.size >= this.#queue.capacity && this.#queue.dropOldestInterruptible() !== undefined) this.#countDropped();
+      if (this.#queue.push(frame, direction)) return;
     }
     if (frame.uninterruptible === true) {
       // Every queued frame is uninterruptible too. Losing an end or a tool result is worse than a longer queue, and
