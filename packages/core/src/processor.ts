@@ -79,8 +79,9 @@ function isPromiseLike(value: unknown): value is PromiseLike<void> {
 }
 
 /**
- * Base class of all processors. Override {@link FrameProcessor.process} (and, as needed, {@link FrameProcessor.onStart}, {@link FrameProcessor.onEnd},
- * {@link FrameProcessor.onCancel}, {@link FrameProcessor.onInterruption}, {@link FrameProcessor.onDispose}); emit with {@link FrameProcessor.push}.
+ * Base class of all processors. Override {@link FrameProcessor.process} (and, as needed,
+ * {@link FrameProcessor.onStart}, {@link FrameProcessor.onEnd}, {@link FrameProcessor.onCancel},
+ * {@link FrameProcessor.onInterruption}, {@link FrameProcessor.onDispose}); emit with {@link FrameProcessor.push}.
  *
  * @example
  * ```ts
@@ -143,8 +144,8 @@ export abstract class FrameProcessor implements FrameNode {
 
   /**
    * Handles one frame. Ordered-lane frames (data, control) arrive one at a time; system frames arrive at once and
-   * may re-enter while an ordered step is in flight. Push what you produce with {@link FrameProcessor.push}; frames you do not
-   * handle must be pushed on unchanged (the default does exactly that).
+   * may re-enter while an ordered step is in flight. Push what you produce with {@link FrameProcessor.push}; frames
+   * you do not handle must be pushed on unchanged (the default does exactly that).
    *
    * Async work: return a Promise (later ordered frames wait for it; pass `signal` to what you await and to
    * `push(frame, direction, signal)` so nothing stale escapes after an interruption), or return an Observable of
@@ -252,7 +253,10 @@ export abstract class FrameProcessor implements FrameNode {
     if (this.#metricsEnabled) this.#ttfbStartMs = this.scheduler.now();
   }
 
-  /** Ends the TTFB measurement started by {@link FrameProcessor.startTtfb}, emitting a metrics frame. Later calls do nothing. */
+  /**
+   * Ends the TTFB measurement started by {@link FrameProcessor.startTtfb}, emitting a metrics frame. Later calls do
+   * nothing.
+   */
   protected stopTtfb(model?: string): void {
     if (this.#ttfbStartMs === undefined) return;
     const valueMs = this.scheduler.now() - this.#ttfbStartMs;
@@ -300,7 +304,10 @@ export abstract class FrameProcessor implements FrameNode {
     else this.#upTarget = target;
   }
 
-  /** Ends the processor's life: aborts in-flight work, completes its outputs, calls {@link FrameProcessor.onDispose}. */
+  /**
+   * Ends the processor's life: aborts in-flight work (system-lane work too), completes its outputs, calls
+   * {@link FrameProcessor.onDispose}.
+   */
   dispose(): void {
     if (this.#state !== 'ended' && this.#state !== 'cancelled') this.#state = 'cancelled';
     this.#abortInflight();
