@@ -335,7 +335,7 @@ export abstract class FrameProcessor implements FrameNode {
       this.#late(frame);
       return;
     }
-    if (frame.type === 'end') this.#context?.onEndFrame?.(frame);
+    if (frame.type === 'end' && direction === 'downstream') this.#context?.onEndFrame?.(frame);
     if (this.#busy || this.#running || this.#queue.size > 0 || state !== 'running') {
       this.#enqueue(frame, direction);
       return;
