@@ -14,5 +14,6 @@ export * from './vad-operator';
 export * from './window-ring';
 export * from './pre-roll-buffer';
 export * from './vad-processor';
+export * from './utterance-cutter';
 export * from './silero-vad';
 export * from './energy-vad';
