@@ -16,4 +16,5 @@ export * from './pre-roll-buffer';
 export * from './vad-processor';
 export * from './utterance-cutter';
 export * from './silero-vad';
+export * from './silero-warm-up';
 export * from './energy-vad';

@@ -15,7 +15,7 @@
  * - a source faster than real time (a file read at once, `WavFileInput({ paced: false })`) is not a backlog: the
  *   ring grows instead (up to `maxOfflineBacklogMs`) and every window is analyzed, in order. `inputPace: 'auto'`
  *   (the default) tells the two apart by comparing the media time received with the time elapsed on the run's
- *   clock: only a source ahead of real time by more than the ring's span can overflow it without dropping.
+ *   clock since the VAD last caught up: a source more than half the ring's span ahead of real time is buffered.
  *
  * Speaking frames therefore come out a little after the audio that confirmed them (two event-loop turns and the
  * inference, well under a millisecond when the CPU keeps up); their `ptsMs` says where in media time the speech
@@ -63,8 +63,9 @@ export interface VadProcessorOptions extends VadControllerOptions, FrameProcesso
   /**
    * How the input arrives. `'live'`: in real time (a call, a microphone); a backlog means inference is too slow, and
    * the oldest windows past `maxPendingWindows` are dropped. `'offline'`: faster than real time (a file); every
-   * window is kept (up to `maxOfflineBacklogMs`) and analyzed. `'auto'`: live, until the input runs ahead of the
-   * run's clock by more than `maxPendingWindows` windows; from then on the stream is treated as offline.
+   * window is kept (up to `maxOfflineBacklogMs`) and analyzed. `'auto'`: live, except while the input runs ahead of
+   * the run's clock (since the VAD last caught up) by more than half of `maxPendingWindows` windows: such a burst
+   * (a file, or the audio held while the pipeline started) is buffered until the VAD has caught up.
    * @defaultValue `'auto'`
    */
   readonly inputPace?: VadInputPace;
@@ -109,7 +110,7 @@ export interface VadStats {
   readonly windowsAnalyzed: number;
   /** Windows dropped because inference fell behind (overflow policy). */
   readonly windowsDropped: number;
-  /** Whether the input was (detected as) faster than real time, so windows are buffered instead of dropped. */
+  /** Whether the input ran ahead of real time at some point (or `inputPace: 'offline'`): windows were buffered, not dropped. */
   readonly offline: boolean;
   /** Windows whose analysis threw, rejected or returned an invalid score (scored as silence). */
   readonly analyzerErrors: number;
@@ -162,6 +163,7 @@ export class VadProcessor extends FrameProcessor {
   #clockOriginMs = 0;
   /** The input ran ahead of real time (or `inputPace: 'offline'`): windows are buffered, not dropped. */
   #offline = false;
+  #wasOffline = false;
   #inputRate = 0;
   /** Media time where the current input rate began, and input samples since. */
   #inputOriginMs = 0;
@@ -223,6 +225,7 @@ export class VadProcessor extends FrameProcessor {
       throw new VadOptionsError(`VAD inputPace must be 'auto', 'live' or 'offline', got ${String(this.#inputPace)}.`);
     }
     this.#offline = this.#inputPace === 'offline';
+    this.#wasOffline = this.#offline;
     this.#maxOfflineBacklogMs = options.maxOfflineBacklogMs ?? vadProcessorDefaults.maxOfflineBacklogMs;
     if (!(this.#maxOfflineBacklogMs >= 0 && Number.isFinite(this.#maxOfflineBacklogMs))) {
       throw new VadOptionsError(`VAD maxOfflineBacklogMs must be a finite number >= 0, got ${this.#maxOfflineBacklogMs}.`);
@@ -256,7 +259,7 @@ export class VadProcessor extends FrameProcessor {
     return {
       windowsAnalyzed: this.#windowsAnalyzed,
       windowsDropped: this.#windowsDropped,
-      offline: this.#offline,
+      offline: this.#wasOffline,
       analyzerErrors: this.#analyzerErrors,
       invalidFrames: this.#invalidFrames,
     };
@@ -447,9 +450,11 @@ export class VadProcessor extends FrameProcessor {
       if (this.#inputPace !== 'auto') return;
       const receivedMs = ((ring.written + length) * 1000) / (this.#analysisRate as number);
       const elapsedMs = this.scheduler.now() - this.#clockOriginMs;
-      // A live source cannot run ahead of the clock by more than its network jitter; this one is a ring's span ahead.
-      if (receivedMs - elapsedMs <= this.#maxPendingWindows * this.#windowMs) return;
+      // Since the VAD last caught up, a live source delivers media at the pace of the clock, give or take its network
+      // jitter. One that ran ahead by half the ring's span (256 ms by default) delivers faster than real time.
+      if (receivedMs - elapsedMs <= (this.#maxPendingWindows * this.#windowMs) / 2) return;
       this.#offline = true;
+      this.#wasOffline = true;
       this.logger.debug({ aheadMs: Math.round(receivedMs - elapsedMs) }, 'VAD input runs ahead of real time: buffering every window (offline source)');
     }
     const limit = Math.max(this.#maxPendingWindows, Math.floor(this.#maxOfflineBacklogMs / this.#windowMs));
@@ -562,6 +567,12 @@ export class VadProcessor extends FrameProcessor {
   }
 
   #queueEmptied(): void {
+    if (this.#inputPace === 'auto' && this.#ring !== undefined) {
+      // Caught up: what the source delivered so far is now the baseline. A live stream that arrived as a burst (held
+      // while the pipeline started) is judged afresh from here, so a later backlog of its own is dropped as live.
+      this.#clockOriginMs = this.scheduler.now() - (this.#ring.written * 1000) / (this.#analysisRate as number);
+      this.#offline = false;
+    }
     if (this.#overflowDropped > 0) {
       const dropped = this.#overflowDropped;
       this.#overflowDropped = 0;
