@@ -1,6 +1,6 @@
 /**
  * Barge-in with Silero v4, v5 and v6 (the `.onnx` files shipped in `@ricky0123/vad-web`): how fast a user's speech
- * interrupts the bot, and how often sounds that are not speech do (DESIGN-BRIEF section 6: output stops <= 100 ms
+ * interrupts the bot, and how often sounds that are not speech do (target, docs/benchmarks.md: output stops <= 100 ms
  * after speech onset with a local VAD), at the VAD's thresholds side by side. The result chose the default model.
  *
  * Per run, one `sileroVad()` per clip with the bot speaking (`bot.started-speaking` sent upstream first, so a speech

@@ -49,7 +49,7 @@ const MODEL_FILES: Readonly<Record<SileroModelVersion, string>> = {
 
 /**
  * Session options for every VAD session. Single-threaded on purpose: onnxruntime's default thread pools double the
- * CPU spent per 32 ms window (design brief, section 6), and a server runs many streams, one window at a time each.
+ * CPU spent per 32 ms window (measured by `pnpm bench vad`), and a server runs many streams, one window at a time each.
  */
 const SESSION_OPTIONS: InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
