@@ -131,7 +131,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
         { threshold: 0.6, minSpeechMs: 32 },
         { threshold: 0.4, minSpeechMs: 64 },
       ];
-  const utterances = opts.quick ? UTTERANCES.slice(0, 5) : UTTERANCES;
+  const utterances = opts.quick ? UTTERANCES.slice(0, 4) : UTTERANCES;
   const models = new Map<SileroModelVersion, SileroModel>();
   for (const version of VERSIONS) models.set(version, await loadSileroModel({ version }));
   const rows: BenchRow[] = [];
@@ -142,7 +142,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       const onsetMs = clip.spans[0].startMs;
       speech.push({ samples: clip.samples.subarray(0, Math.min(clip.samples.length, Math.round(((onsetMs + AFTER_ONSET_MS) * rate) / 1000))), onsetMs });
     }
-    const sounds = nonSpeechClips(rate, useSox);
+    // Quick mode (CI): the first 2 s of each sound.
+    const sounds = nonSpeechClips(rate, useSox).map((clip) => (opts.quick ? { ...clip, samples: clip.samples.subarray(0, 2 * rate) } : clip));
     const soundSeconds = sounds.reduce((sum, s) => sum + s.samples.length / rate, 0);
     // Warm-up: every model's first runs (onnxruntime's lazy initialisation) outside the measurement.
     for (const model of models.values()) await measure(model, settings[0], speech.slice(0, 1), [], rate);

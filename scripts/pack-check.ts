@@ -128,23 +128,29 @@ function main(): void {
 const require = createRequire(import.meta.url);
 const specs = ${JSON.stringify(entries.map((e) => e.spec))};
 const problems = [];
+const warnings = [];
 const names = {};
 for (const spec of specs) {
   let esm, cjs;
   try { esm = Object.keys(await import(spec)).filter((k) => k !== 'default').sort(); } catch (e) { problems.push(spec + ': ESM import failed: ' + e.message); }
   try { cjs = Object.keys(require(spec)).filter((k) => k !== 'default' && k !== '__esModule').sort(); } catch (e) { problems.push(spec + ': CJS require failed: ' + e.message); }
-  if (esm && esm.length === 0) console.error('pack-check: warning: ' + spec + ' exports nothing (an entry point not written yet?)');
+  if (esm && esm.length === 0) warnings.push(spec + ' exports nothing (an entry point not written yet?)');
   if (esm && cjs && esm.join() !== cjs.join()) problems.push(spec + ': ESM and CJS export different names: only ESM [' + esm.filter((n) => !cjs.includes(n)).join(', ') + '], only CJS [' + cjs.filter((n) => !esm.includes(n)).join(', ') + ']');
   names[spec] = esm ?? cjs ?? [];
 }
-console.log(JSON.stringify({ problems, names }));
+console.log(JSON.stringify({ problems, warnings, names }));
 `,
     );
     step(`ESM import + CJS require of ${entries.length} entry points`);
     const loaded = run(process.execPath, ['load.mjs'], project, 'loading the packages');
     if (loaded === '') return;
-    const { problems, names } = JSON.parse(loaded.trim().split('\n').at(-1) as string) as { problems: string[]; names: Record<string, string[]> };
+    const { problems, warnings, names } = JSON.parse(loaded.trim().split('\n').at(-1) as string) as {
+      problems: string[];
+      warnings: string[];
+      names: Record<string, string[]>;
+    };
     failures.push(...problems);
+    for (const warning of warnings) step(`warning: ${warning}`);
 
     // A TypeScript sample naming every export, from an ES module and from a CommonJS module.
     const body = (style: 'esm' | 'cjs'): string =>
