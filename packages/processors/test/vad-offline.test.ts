@@ -92,6 +92,23 @@ describe('UtteranceCutter', () => {
     expect(Array.from(utterance.samples)).toEqual(Array.from({ length: 85 }, (_, i) => 40 + i));
   });
 
+  it('cuts utterances whose padding overlaps the previous one, from frames that all come after the audio', () => {
+    const cutter = new UtteranceCutter({ paddingBeforeMs: 100, paddingAfterMs: 10 });
+    for (let t = 0; t < 400; t += 20) expect(cutter.push(audio(t, 20))).toEqual([]);
+    const out = [
+      ...cutter.push(speaking('user.started-speaking', 100)),
+      ...cutter.push(speaking('user.stopped-speaking', 200)),
+      ...cutter.push(speaking('user.started-speaking', 250)),
+      ...cutter.push(speaking('user.stopped-speaking', 300)),
+    ];
+    expect(out.map((u) => [u.startMs, u.endMs])).toEqual([
+      [0, 210],
+      [150, 310],
+    ]);
+    expect(out[1].samples[0]).toBe(150);
+    expect(out[1].samples.at(-1)).toBe(309);
+  });
+
   it('closes a speech still open at flush where the audio ends, and rejects a format change', () => {
     const cutter = new UtteranceCutter({ paddingBeforeMs: 0 });
     cutter.push(audio(0, 50));
