@@ -97,7 +97,11 @@ export const vadProcessorDefaults = {
 
 /** A speech start as seen by the processor: the controller's event plus the input audio kept from before it. */
 export interface VadProcessorSpeechStart extends VadSpeechStart {
-  /** Input audio (mono, input rate) from `preRollStartMs` up to the newest sample received. Empty when `prefixPaddingMs` is 0. */
+  /**
+   * Input audio (mono, input rate) from `preRollStartMs` up to the newest sample received. Empty when
+   * `prefixPaddingMs` is 0. Only the last second or so is kept: from a source faster than real time the VAD decides
+   * long after the audio passed, so check `preRoll.startMs`, and cut such audio with `cutUtterances()` instead.
+   */
   readonly preRoll: PreRollAudio;
 }
 
