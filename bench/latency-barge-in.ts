@@ -215,7 +215,7 @@ export async function measureBargeIn(quick: boolean): Promise<BenchRow[]> {
   const { stops, lastChunks, decisions } = defaults;
   const p50 = percentile(stops, 50);
   const max = maxOf(stops);
-  const counted = `${stops.length} onsets (${defaults.missed} not detected), espeak-ng speech at 16 kHz after ~0.7 s of -60 dBFS noise, 20 ms frames in real time; default sileroVad (v4 model shipped in vad-node, threshold 0.5, minSpeechMs ${vadControllerDefaults.minSpeechMs}) and outputPacer (20 ms chunks, 60 ms lead)`;
+  const counted = `${stops.length} onsets (${defaults.missed} not detected), espeak-ng speech at 16 kHz after ~0.7 s of -60 dBFS noise, 20 ms frames in real time; default sileroVad (Silero v5 from @ricky0123/vad-web, threshold 0.5, minSpeechMs ${vadControllerDefaults.minSpeechMs}) and outputPacer (20 ms chunks, 60 ms lead)`;
   const p50One = percentile(oneWindow.stops, 50);
   return [
     {

@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PipelineRunner, createLogger, pipeline, type FrameNode, type Logger } from '@voxframe/core';
+import { warmUpSileroVad } from '@voxframe/processors';
 import { attachTwilioServer, attachVoiceServer, type WebSocketEndpoint } from '@voxframe/transports';
 import { selectAgent, type AgentChoice } from './agents/select';
 import { LatencyProbe } from './latency-probe';
@@ -128,4 +129,5 @@ function startServer(choice: AgentChoice): void {
   process.once('SIGTERM', shutdown);
 }
 
-startServer(agent);
+// The Silero model loaded and warm before the first call (no first-call vad_backlog); a failure is logged, not fatal.
+void warmUpSileroVad().catch((error: unknown) => logger.warn({ err: error }, 'Silero VAD warm-up failed')).then(() => startServer(agent));

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { Frame, FrameDirection } from './frames';
+import type { EndFrame, Frame, FrameDirection } from './frames';
 import { silentLogger, type Logger } from './logger';
 
 /** One frame, as seen by an observer when a processor pushed it. */
@@ -67,6 +67,11 @@ export interface ProcessorContext {
   readonly scheduler: SchedulerLike;
   /** Observers of every frame. */
   readonly observers: ObserverHub;
+  /**
+   * Told when an end frame enters a processor, wherever it came from (the runner's `end()`, an input whose caller
+   * hung up): the runner arms its drain deadline, so every graceful end is bounded by `endTimeoutMs`.
+   */
+  readonly onEndFrame?: (frame: EndFrame) => void;
 }
 
 /** Options for {@link createProcessorContext}. */
@@ -77,6 +82,8 @@ export interface ProcessorContextOptions {
   readonly scheduler?: SchedulerLike;
   /** @defaultValue a new, empty hub */
   readonly observers?: ObserverHub;
+  /** @defaultValue none */
+  readonly onEndFrame?: (frame: EndFrame) => void;
 }
 
 /** Builds a processor context with defaults filled in. */
@@ -85,5 +92,6 @@ export function createProcessorContext(options: ProcessorContextOptions = {}): P
     logger: options.logger ?? silentLogger(),
     scheduler: options.scheduler ?? asyncScheduler,
     observers: options.observers ?? new ObserverHub(),
+    ...(options.onEndFrame === undefined ? {} : { onEndFrame: options.onEndFrame }),
   };
 }

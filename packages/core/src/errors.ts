@@ -22,7 +22,11 @@ export interface VoxframeErrorOptions {
 export class VoxframeError extends Error {
   /** Stable machine-readable code, e.g. `unknown_provider`. */
   readonly code: string;
-  /** Whether the pipeline or session can go on. */
+  /**
+   * Whether the component that raised it (a session, a processor) can go on: a property of the error. Not to be
+   * confused with an error frame's `fatal`, which says what the error means for the whole run (the default error
+   * policy cancels on `fatal`); a processor reporting an error sets `fatal = !recoverable` unless it knows better.
+   */
   readonly recoverable: boolean;
   /** Structured details for logs. */
   readonly details?: Readonly<Record<string, unknown>>;

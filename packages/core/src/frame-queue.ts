@@ -8,8 +8,12 @@ import type { Frame, FrameDirection } from './frames';
 /** What a full queue does with one more frame. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
 
-/** A bounded ring buffer of `(frame, direction)` pairs, used by the ordered lane of a processor. */
+/**
+ * A bounded ring buffer of `(frame, direction)` pairs, used by the ordered lane of a processor.
+ * @internal
+ */
 export class FrameQueue {
+  /** Frames the queue holds before {@link push} refuses one (what {@link pushBeyondCapacity} may exceed). */
   readonly capacity: number;
   #frames: (Frame | undefined)[];
   #directions: FrameDirection[];
@@ -30,12 +34,41 @@ export class FrameQueue {
 
   /** Appends a frame; returns `false` when the queue is full (nothing is changed then). */
   push(frame: Frame, direction: FrameDirection): boolean {
-    if (this.#size === this.capacity) return false;
-    const index = (this.#head + this.#size) % this.capacity;
+    if (this.#size >= this.capacity) return false;
+    const index = (this.#head + this.#size) % this.#frames.length;
     this.#frames[index] = frame;
     this.#directions[index] = direction;
     this.#size += 1;
     return true;
+  }
+
+  /**
+   * Appends a frame even when the queue is full, growing the ring: only for frames that must neither be lost nor
+   * overtake the queued ones (uninterruptible frames behind a queue full of them). The ring stays at the larger
+   * size; {@link push} keeps refusing frames beyond {@link capacity}.
+   */
+  pushBeyondCapacity(frame: Frame, direction: FrameDirection): void {
+    if (this.#size === this.#frames.length) {
+      const frames: (Frame | undefined)[] = [];
+      const directions: FrameDirection[] = [];
+      for (let offset = 0; offset < this.#size; offset++) {
+        const index = (this.#head + offset) % this.#frames.length;
+        frames.push(this.#frames[index]);
+        directions.push(this.#directions[index]);
+      }
+      const length = this.#frames.length * 2;
+      while (frames.length < length) {
+        frames.push(undefined);
+        directions.push('downstream');
+      }
+      this.#frames = frames;
+      this.#directions = directions;
+      this.#head = 0;
+    }
+    const index = (this.#head + this.#size) % this.#frames.length;
+    this.#frames[index] = frame;
+    this.#directions[index] = direction;
+    this.#size += 1;
   }
 
   /** Direction of the oldest frame; call before {@link shift}. */
@@ -48,7 +81,7 @@ export class FrameQueue {
     if (this.#size === 0) return undefined;
     const frame = this.#frames[this.#head];
     this.#frames[this.#head] = undefined;
-    this.#head = (this.#head + 1) % this.capacity;
+    this.#head = (this.#head + 1) % this.#frames.length;
     this.#size -= 1;
     return frame;
   }
@@ -59,7 +92,7 @@ export class FrameQueue {
    */
   dropOldestInterruptible(): Frame | undefined {
     for (let offset = 0; offset < this.#size; offset++) {
-      const index = (this.#head + offset) % this.capacity;
+      const index = (this.#head + offset) % this.#frames.length;
       const frame = this.#frames[index];
       if (frame !== undefined && frame.uninterruptible !== true) {
         this.#removeAt(offset);
@@ -75,7 +108,7 @@ export class FrameQueue {
     const keptDirections: FrameDirection[] = [];
     let removed = 0;
     for (let offset = 0; offset < this.#size; offset++) {
-      const index = (this.#head + offset) % this.capacity;
+      const index = (this.#head + offset) % this.#frames.length;
       const frame = this.#frames[index] as Frame;
       if (frame.uninterruptible === true) {
         keptFrames.push(frame);
@@ -85,7 +118,7 @@ export class FrameQueue {
       }
     }
     this.clear();
-    for (let i = 0; i < keptFrames.length; i++) this.push(keptFrames[i], keptDirections[i]);
+    for (let i = 0; i < keptFrames.length; i++) this.pushBeyondCapacity(keptFrames[i], keptDirections[i]);
     return removed;
   }
 
@@ -100,12 +133,12 @@ export class FrameQueue {
 
   #removeAt(offset: number): void {
     for (let i = offset; i < this.#size - 1; i++) {
-      const to = (this.#head + i) % this.capacity;
-      const from = (this.#head + i + 1) % this.capacity;
+      const to = (this.#head + i) % this.#frames.length;
+      const from = (this.#head + i + 1) % this.#frames.length;
       this.#frames[to] = this.#frames[from];
       this.#directions[to] = this.#directions[from];
     }
-    this.#frames[(this.#head + this.#size - 1) % this.capacity] = undefined;
+    this.#frames[(this.#head + this.#size - 1) % this.#frames.length] = undefined;
     this.#size -= 1;
   }
 }

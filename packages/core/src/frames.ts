@@ -146,7 +146,11 @@ export interface CancelFrame extends FrameBase<'cancel', 'system'> {
 /** An error raised by a processor. Travels upstream to the runner, whose policy decides what happens next. */
 export interface ErrorFrame extends FrameBase<'error', 'system'> {
   readonly error: VoxframeError;
-  /** `true` when the processor cannot go on; the default policy cancels the pipeline. */
+  /**
+   * What the error means for the run: `true` = the run cannot usefully go on (the default error policy cancels it).
+   * Set by the reporting processor, `!error.recoverable` unless it knows better (a processor can make a recoverable
+   * session error fatal for its pipeline). `recoverable` describes the error, `fatal` the run: one meaning each.
+   */
   readonly fatal: boolean;
   /** Name of the processor that raised it. */
   readonly processor?: string;
@@ -356,7 +360,10 @@ for (const [type, kind] of Object.entries(builtinKinds)) {
 
 let lastFrameId = 0;
 
-/** Returns a fresh process-unique frame id. */
+/**
+ * Returns a fresh process-unique frame id.
+ * @internal
+ */
 export function nextFrameId(): number {
   lastFrameId += 1;
   return lastFrameId;

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { pino, stdSerializers, type Logger, type LoggerOptions, type DestinationStream } from 'pino';
 
 export type { Logger } from 'pino';
@@ -43,7 +45,25 @@ export interface CreateLoggerOptions {
   readonly destination?: DestinationStream;
   /** Extra field names to redact, on top of {@link REDACTED_KEYS}. */
   readonly redact?: readonly string[];
+  /**
+   * Line format: `json` (one JSON object per line, for production and log shippers), `pretty` (human-readable, for
+   * development; needs the optional `pino-pretty` package in your app: `npm i -D pino-pretty`, else JSON with one
+   * warning line), or `auto`: `pretty` when no `destination` is given, standard output is a terminal and
+   * `pino-pretty` is installed; `json` otherwise.
+   * @defaultValue `process.env.VOXFRAME_LOG_FORMAT`, else `'auto'`
+   */
+  readonly format?: LogFormat;
 }
+
+/** Line formats of {@link createLogger}. */
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
+/** Defaults of {@link CreateLoggerOptions} (level and format also read `VOXFRAME_LOG_LEVEL` / `VOXFRAME_LOG_FORMAT`). */
+export const loggerDefaults = {
+  level: 'info',
+  name: 'voxframe',
+  format: 'auto',
+} as const satisfies CreateLoggerOptions;
 
 /** Builds the pino redaction paths: each key at the top level and up to three levels deep. */
 function redactionPaths(keys: readonly string[]): string[] {
@@ -61,9 +81,9 @@ function redactionPaths(keys: readonly string[]): string[] {
  * length summary (`[Int16Array 480]`), so a stray frame in a log line never dumps audio.
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const level = options.level ?? process.env.VOXFRAME_LOG_LEVEL ?? 'info';
+  const level = options.level ?? process.env.VOXFRAME_LOG_LEVEL ?? loggerDefaults.level;
   const config: LoggerOptions = {
-    name: options.name ?? 'voxframe',
+    name: options.name ?? loggerDefaults.name,
     level,
     redact: { paths: redactionPaths([...REDACTED_KEYS, ...(options.redact ?? [])]), censor: '[redacted]' },
     formatters: {
@@ -71,7 +91,42 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     },
     serializers: { err: stdSerializers.err, error: stdSerializers.err },
   };
-  return options.destination ? pino(config, options.destination) : pino(config);
+  const format = options.format ?? parseFormat(process.env.VOXFRAME_LOG_FORMAT) ?? loggerDefaults.format;
+  const wantsPretty = format === 'pretty' || (format === 'auto' && options.destination === undefined && process.stdout.isTTY === true);
+  if (wantsPretty) {
+    const pretty = loadPinoPretty();
+    if (pretty !== undefined) {
+      return pino(
+        config,
+        pretty({
+          colorize: options.destination === undefined && process.stdout.isTTY === true,
+          sync: true,
+          ...(options.destination === undefined ? {} : { destination: options.destination }),
+        }),
+      );
+    }
+  }
+  const logger = options.destination ? pino(config, options.destination) : pino(config);
+  if (wantsPretty && format === 'pretty') {
+    logger.warn('log format "pretty" needs the optional pino-pretty package (npm i -D pino-pretty); writing JSON lines instead');
+  }
+  return logger;
+}
+
+function parseFormat(value: string | undefined): LogFormat | undefined {
+  return value === 'json' || value === 'pretty' || value === 'auto' ? value : undefined;
+}
+
+type PrettyFactory = (options: Record<string, unknown>) => DestinationStream;
+
+/** Loads the optional `pino-pretty` from the application (the working directory), or `undefined` if absent. */
+function loadPinoPretty(): PrettyFactory | undefined {
+  try {
+    const required = createRequire(join(process.cwd(), 'package.json'))('pino-pretty') as PrettyFactory | { default: PrettyFactory };
+    return typeof required === 'function' ? required : required.default;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A logger that writes nothing; the default for processors used outside a runner. */

@@ -11,7 +11,9 @@ import { FrameProcessor, type FrameProcessorOptions } from './processor';
 /**
  * A processor whose ordered lane is an RxJS operator over data/control frames. System frames and upstream frames
  * pass through; the operator's output goes downstream. The operator is re-subscribed after an interruption, so any
- * state it holds (buffers, timers) is flushed with the ordered lane.
+ * state it holds (buffers, timers) is flushed with the ordered lane. A graceful end completes the operator's input
+ * and waits for its output to complete, so what it holds (`delay`, the last `bufferCount`) comes out before `end`;
+ * an operator that never completes holds the end until the run's drain deadline (`endTimeoutMs`).
  *
  * @example
  * ```ts
@@ -26,6 +28,10 @@ class OperatorProcessor extends FrameProcessor {
   readonly #operator: OperatorFunction<Frame, Frame>;
   #input = new Subject<Frame>();
   #subscription: Subscription | undefined;
+  /** Resolves when the current operator subscription completed or was torn down. */
+  #drained: Promise<void> = Promise.resolve();
+  #settle: () => void = () => {};
+  #ending = false;
 
   constructor(operator: OperatorFunction<Frame, Frame>, options: FrameProcessorOptions) {
     super(options);
@@ -41,23 +47,48 @@ class OperatorProcessor extends FrameProcessor {
     else this.#input.next(frame);
   }
 
+  /** A graceful end completes the operator's input and waits until it emitted what it holds (a delay, a buffer). */
+  protected override onEnd(): Promise<void> {
+    this.#ending = true;
+    this.#input.complete();
+    return this.#drained;
+  }
+
   protected override onInterruption(): void {
-    this.#subscription?.unsubscribe();
+    this.#teardown();
+    if (this.#ending) return; // the end passes on at once: what the operator held was flushed
     this.#connect();
   }
 
+  protected override onCancel(): void {
+    this.#teardown();
+  }
+
   protected override onDispose(): void {
+    this.#teardown();
+  }
+
+  #teardown(): void {
     this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+    this.#settle();
   }
 
   #connect(): void {
     this.#input = new Subject<Frame>();
+    let settle!: () => void;
+    this.#drained = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    this.#settle = settle;
     this.#subscription = this.#input.pipe(this.#operator).subscribe({
       next: (frame) => this.push(frame),
       error: (error: unknown) => {
         this.pushError(error);
-        this.#connect();
+        if (this.#ending) settle();
+        else this.#connect();
       },
+      complete: () => settle(),
     });
   }
 }

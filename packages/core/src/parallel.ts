@@ -11,15 +11,13 @@ import type { FrameNode, FrameTarget } from './node';
 import { claimNode } from './pipeline';
 import { assertFrameNode } from './processor';
 
-/**
- * How many frames fed into the branches are remembered for deduplication. Frames a branch consumes (audio eaten by
- * an S2S model) never come out, so the memory is bounded and the oldest entries go first; 4096 entries cover
- * over a minute of 20 ms audio, far longer than any frame stays inside a branch.
- */
-const DEDUP_MEMORY = 4096;
-
 /** Lifecycle frames wait for every branch, so `end` leaves only when all branches drained. */
 const WAIT_FOR_ALL = new Set<string>(['start', 'end']);
+
+interface Fed {
+  remaining: number;
+  emitted: boolean;
+}
 
 /** Branches run side by side: every frame goes to each branch; what comes out is merged. */
 export class ParallelPipeline implements FrameNode {
@@ -31,10 +29,12 @@ export class ParallelPipeline implements FrameNode {
   readonly #up = new Subject<Frame>();
   #downTarget: FrameTarget | undefined;
   #upTarget: FrameTarget | undefined;
-  /** Frame id -> how many branches still have to emit it, per direction of exit. */
-  readonly #pending = { downstream: new Map<number, number>(), upstream: new Map<number, number>() };
-  /** Frame ids already emitted once (the first copy wins), per direction of exit. */
-  readonly #emitted = { downstream: new Set<number>(), upstream: new Set<number>() };
+  /**
+   * Frames fed into the branches (by identity) -> how many branches may still pass them on and whether one copy
+   * already left, per direction. Weak: a frame a branch consumes (audio eaten by an S2S model) is forgotten when it
+   * is garbage, while a frame a branch still holds, however long, is remembered.
+   */
+  readonly #fed = { downstream: new WeakMap<Frame, Fed>(), upstream: new WeakMap<Frame, Fed>() };
 
   constructor(branches: readonly FrameNode[], options: { readonly name?: string } = {}) {
     this.name = options.name ?? 'parallel';
@@ -54,7 +54,7 @@ export class ParallelPipeline implements FrameNode {
   }
 
   receive(frame: Frame, direction: FrameDirection): void {
-    this.#remember(frame.id, direction);
+    this.#remember(frame, direction);
     for (const branch of this.children) branch.receive(frame, direction);
   }
 
@@ -77,14 +77,11 @@ export class ParallelPipeline implements FrameNode {
     this.#up.complete();
   }
 
-  #remember(id: number, direction: FrameDirection): void {
-    const pending = this.#pending[direction];
-    pending.set(id, this.children.length);
-    if (pending.size > DEDUP_MEMORY) {
-      const oldest = pending.keys().next().value as number;
-      pending.delete(oldest);
-      this.#emitted[direction].delete(oldest);
-    }
+  #remember(frame: Frame, direction: FrameDirection): void {
+    const fed = this.#fed[direction];
+    const entry = fed.get(frame);
+    if (entry === undefined) fed.set(frame, { remaining: this.children.length, emitted: false });
+    else entry.remaining += this.children.length; // the same object sent again
   }
 
   #emit(frame: Frame, direction: FrameDirection): void {
@@ -98,33 +95,35 @@ export class ParallelPipeline implements FrameNode {
   }
 
   #exit(frame: Frame, direction: FrameDirection): void {
-    const pending = this.#pending[direction];
-    const remaining = pending.get(frame.id);
-    if (remaining === undefined) {
-      this.#emit(frame, direction); // made inside a branch: unique
+    const fed = this.#fed[direction];
+    const entry = fed.get(frame);
+    if (entry === undefined) {
+      this.#emit(frame, direction); // made (or transformed) inside a branch: its own frame
       return;
     }
-    const left = remaining - 1;
-    if (left <= 0) pending.delete(frame.id);
-    else pending.set(frame.id, left);
+    entry.remaining -= 1;
+    const last = entry.remaining <= 0;
+    if (last) fed.delete(frame);
     if (WAIT_FOR_ALL.has(frame.type)) {
-      if (left <= 0) this.#emit(frame, direction);
+      if (last) this.#emit(frame, direction);
       return;
     }
-    const emitted = this.#emitted[direction];
-    if (emitted.has(frame.id)) {
-      if (left <= 0) emitted.delete(frame.id);
-      return;
-    }
-    if (left > 0) emitted.add(frame.id);
+    if (entry.emitted) return;
+    entry.emitted = true;
     this.#emit(frame, direction);
   }
 }
 
 /**
- * Runs branches side by side. Each frame entering goes to every branch; frames coming out are merged. A frame that
- * several branches pass through comes out once; `start` and `end` come out once all branches passed them, so the
- * end drain covers every branch; frames a branch makes are all kept.
+ * Runs branches side by side. Each frame entering goes to every branch; frames coming out are merged:
+ * - a frame that branches pass on **unchanged** (the same object) comes out once, when the first branch passes it;
+ * - a frame a branch **makes or transforms** (a new object, e.g. from `withFields`, even with the same `id`) is that
+ *   branch's own output and always comes out: `parallel(upper, passThrough)` on `text "hi"` emits `hi` and `HI`.
+ *   A branch that should replace a frame rather than add to it must not let the original through in the other
+ *   branches;
+ * - `start` and `end` come out once all branches passed them, so the end drain covers every branch.
+ *
+ * A frame held in a branch is remembered however long it stays there: it never comes out twice.
  *
  * @example
  * ```ts

@@ -13,7 +13,10 @@ import { assertFrameNode } from './processor';
 /** Nodes already linked into a composite: a node has one place in one pipeline. */
 const linked = new WeakSet<FrameNode>();
 
-/** Marks a node as linked; throws if it already is. */
+/**
+ * Marks a node as linked; throws if it already is.
+ * @internal
+ */
 export function claimNode(node: FrameNode, where: string): void {
   if (linked.has(node)) {
     throw new UsageError(

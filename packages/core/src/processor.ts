@@ -33,6 +33,17 @@ import type { FrameNode, FrameTarget } from './node';
 /** What {@link FrameProcessor.process} may return. */
 export type ProcessResult = void | Promise<void> | Observable<Frame>;
 
+/** Options of {@link FrameProcessor.startInterruption}. */
+export interface StartInterruptionOptions {
+  /** Media time of the cause (e.g. the speech start), carried as the frame's `ptsMs`. @defaultValue 0 */
+  readonly ptsMs?: number;
+  /**
+   * Interrupt this processor too (abort its in-flight work, drop its queue, call `onInterruption`), for a processor
+   * that holds output itself. @defaultValue false (only the processors after it)
+   */
+  readonly includeSelf?: boolean;
+}
+
 /** Where a processor is in its life. */
 export type ProcessorState = 'idle' | 'starting' | 'running' | 'ending' | 'ended' | 'cancelled';
 
@@ -68,8 +79,9 @@ function isPromiseLike(value: unknown): value is PromiseLike<void> {
 }
 
 /**
- * Base class of all processors. Override {@link process} (and, as needed, {@link onStart}, {@link onEnd},
- * {@link onCancel}, {@link onInterruption}, {@link onDispose}); emit with {@link push}.
+ * Base class of all processors. Override {@link FrameProcessor.process} (and, as needed,
+ * {@link FrameProcessor.onStart}, {@link FrameProcessor.onEnd}, {@link FrameProcessor.onCancel},
+ * {@link FrameProcessor.onInterruption}, {@link FrameProcessor.onDispose}); emit with {@link FrameProcessor.push}.
  *
  * @example
  * ```ts
@@ -107,9 +119,14 @@ export abstract class FrameProcessor implements FrameNode {
   #controller = new AbortController();
   /** Cached `#controller.signal`: Node's getter brand-checks on every call, and this is read per frame. */
   #signal = this.#controller.signal;
+  /** Work returned for system frames (they may overlap): its signal and its Observables, torn down together. */
+  #systemController = new AbortController();
+  #systemSignal = this.#systemController.signal;
+  readonly #systemWork = new Set<Subscription>();
   #observers: ProcessorContext['observers'] | undefined;
   #generation = 0;
   #overflowing = false;
+  #beyondCapacityLogged = false;
   #droppedByOverflow = 0;
   #lateFramesLogged = false;
   #metricsEnabled = false;
@@ -127,12 +144,15 @@ export abstract class FrameProcessor implements FrameNode {
 
   /**
    * Handles one frame. Ordered-lane frames (data, control) arrive one at a time; system frames arrive at once and
-   * may re-enter while an ordered step is in flight. Push what you produce with {@link push}; frames you do not
-   * handle must be pushed on unchanged (the default does exactly that).
+   * may re-enter while an ordered step is in flight. Push what you produce with {@link FrameProcessor.push}; frames
+   * you do not handle must be pushed on unchanged (the default does exactly that).
    *
    * Async work: return a Promise (later ordered frames wait for it; pass `signal` to what you await and to
    * `push(frame, direction, signal)` so nothing stale escapes after an interruption), or return an Observable of
    * frames to push in `direction` (unsubscribed on interruption).
+   *
+   * Work returned for a system frame runs beside the ordered lane and is torn down by the next interruption,
+   * cancel or dispose: its `signal` aborts and a returned Observable is unsubscribed.
    *
    * Start, end, cancel and `interruption.start` never reach `process`: see the `on*` hooks.
    */
@@ -214,12 +234,29 @@ export abstract class FrameProcessor implements FrameNode {
     this.push(makeFrame('error', { error: typed, fatal: isFatal, processor: this.name }), 'upstream');
   }
 
+  /**
+   * Starts an interruption (barge-in) here: the one way to begin one. An `interruption.start` goes downstream from
+   * this processor, so everything after it (the model, the pacer, the output transport) aborts and flushes exactly
+   * once, while everything before it (the user's audio on its way in) keeps flowing.
+   *
+   * @param reason - why (e.g. `'user-speech'`), carried by the frame.
+   * @param options - see {@link StartInterruptionOptions}.
+   */
+  protected startInterruption(reason: string, options: StartInterruptionOptions = {}): void {
+    const frame = makeFrame('interruption.start', { reason }, options.ptsMs === undefined ? {} : { ptsMs: options.ptsMs });
+    if (options.includeSelf === true) this.receive(frame, 'downstream');
+    else this.push(frame, 'downstream');
+  }
+
   /** Starts a time-to-first-byte measurement (e.g. when a request goes to a model). */
   protected startTtfb(): void {
     if (this.#metricsEnabled) this.#ttfbStartMs = this.scheduler.now();
   }
 
-  /** Ends the TTFB measurement started by {@link startTtfb}, emitting a metrics frame. Later calls do nothing. */
+  /**
+   * Ends the TTFB measurement started by {@link FrameProcessor.startTtfb}, emitting a metrics frame. Later calls do
+   * nothing.
+   */
   protected stopTtfb(model?: string): void {
     if (this.#ttfbStartMs === undefined) return;
     const valueMs = this.scheduler.now() - this.#ttfbStartMs;
@@ -267,10 +304,14 @@ export abstract class FrameProcessor implements FrameNode {
     else this.#upTarget = target;
   }
 
-  /** Ends the processor's life: aborts in-flight work, completes its outputs, calls {@link onDispose}. */
+  /**
+   * Ends the processor's life: aborts in-flight work (system-lane work too), completes its outputs, calls
+   * {@link FrameProcessor.onDispose}.
+   */
   dispose(): void {
     if (this.#state !== 'ended' && this.#state !== 'cancelled') this.#state = 'cancelled';
     this.#abortInflight();
+    this.#teardownSystemWork();
     this.#queue.clear();
     try {
       this.onDispose();
@@ -294,6 +335,7 @@ export abstract class FrameProcessor implements FrameNode {
       this.#late(frame);
       return;
     }
+    if (frame.type === 'end' && direction === 'downstream') this.#context?.onEndFrame?.(frame);
     if (this.#busy || this.#running || this.#queue.size > 0 || state !== 'running') {
       this.#enqueue(frame, direction);
       return;
@@ -376,25 +418,34 @@ export abstract class FrameProcessor implements FrameNode {
       const frame = this.#queue.shift() as Frame;
       this.#runOrdered(frame, direction);
     }
-    if (this.#queue.size === 0) this.#endOverflowEpisode();
+    if (this.#queue.size === 0) {
+      this.#beyondCapacityLogged = false;
+      this.#endOverflowEpisode();
+    }
   }
 
   #enqueue(frame: Frame, direction: FrameDirection): void {
     if (this.#queue.push(frame, direction)) return;
     // Full: apply the stated policy, never grow without bound and never drop silently.
-    let accepted = false;
-    if (this.#overflowPolicy === 'drop-oldest' && this.#queue.dropOldestInterruptible() !== undefined) {
-      accepted = this.#queue.push(frame, direction);
+    if (this.#overflowPolicy === 'drop-oldest' || frame.uninterruptible === true) {
+      // Usually one drop makes room; more when uninterruptible frames were queued beyond the capacity.
+      while (this.#queue.size >= this.#queue.capacity && this.#queue.dropOldestInterruptible() !== undefined) this.#countDropped();
+      if (this.#queue.push(frame, direction)) return;
     }
-    if (!accepted && frame.uninterruptible === true && this.#queue.dropOldestInterruptible() !== undefined) {
-      accepted = this.#queue.push(frame, direction);
+    if (frame.uninterruptible === true) {
+      // Every queued frame is uninterruptible too. Losing an end or a tool result is worse than a longer queue, and
+      // running it now would overtake the frames before it: it waits its turn beyond the capacity (no drop).
+      this.#queue.pushBeyondCapacity(frame, direction);
+      if (!this.#beyondCapacityLogged) {
+        this.#beyondCapacityLogged = true;
+        this.logger.warn({ type: frame.type, capacity: this.#queue.capacity }, 'ordered lane full of uninterruptible frames; queued beyond capacity');
+      }
+      return;
     }
-    if (!accepted && frame.uninterruptible === true) {
-      // Every queued frame is uninterruptible too: processing it now out of turn beats losing an end or a result.
-      this.logger.error({ type: frame.type }, 'ordered lane full of uninterruptible frames; processing out of order');
-      this.#runOrdered(frame, direction);
-      accepted = true;
-    }
+    this.#countDropped(); // the newest frame is the one dropped
+  }
+
+  #countDropped(): void {
     this.#droppedByOverflow += 1;
     if (!this.#overflowing) {
       this.#overflowing = true;
@@ -433,19 +484,47 @@ export abstract class FrameProcessor implements FrameNode {
       else this.#late(frame);
       return;
     }
+    const signal = this.#systemSignal;
     let result: ProcessResult;
     try {
-      result = this.process(frame, direction, this.#signal);
+      result = this.process(frame, direction, signal);
     } catch (error) {
       this.pushError(error);
       return;
     }
     if (result === undefined) return;
     if (isPromiseLike(result)) {
-      result.then(undefined, (error: unknown) => this.pushError(error));
+      result.then(undefined, (error: unknown) => {
+        if (signal.aborted) this.logger.debug({ err: error }, 'system-lane work rejected after it was torn down');
+        else this.pushError(error);
+      });
     } else if (isObservable(result)) {
-      result.subscribe({ next: (out) => this.push(out, direction), error: (error: unknown) => this.pushError(error) });
+      // Torn down (unsubscribed) by an interruption, cancel or dispose, like the ordered lane's work.
+      let done = false;
+      const work = result.subscribe({
+        next: (out) => this.push(out, direction),
+        error: (error: unknown) => {
+          done = true;
+          this.#systemWork.delete(work);
+          this.pushError(error);
+        },
+        complete: () => {
+          done = true;
+          this.#systemWork.delete(work);
+        },
+      });
+      if (!done) this.#systemWork.add(work);
     }
+  }
+
+  /** Aborts the system lane's signal and unsubscribes the Observables returned for system frames. */
+  #teardownSystemWork(): void {
+    this.#systemController.abort(new VoxframeError('interrupted', `${this.name}: work interrupted`));
+    this.#systemController = new AbortController();
+    this.#systemSignal = this.#systemController.signal;
+    const work = [...this.#systemWork];
+    this.#systemWork.clear();
+    for (const subscription of work) subscription.unsubscribe();
   }
 
   #handleStart(frame: StartFrame, direction: FrameDirection): void {
@@ -521,6 +600,7 @@ export abstract class FrameProcessor implements FrameNode {
     const wasEnded = this.#state === 'ended';
     this.#state = 'cancelled';
     this.#abortInflight();
+    this.#teardownSystemWork();
     const dropped = this.#queue.clear();
     if (dropped > 0) this.logger.debug({ dropped }, 'cancel discarded queued frames');
     this.#busy = false;
@@ -542,6 +622,7 @@ export abstract class FrameProcessor implements FrameNode {
     const inflight = this.#inflightFrame;
     // Uninterruptible work (a tool result, the end drain) keeps running; everything else is aborted.
     if (this.#state === 'running' && inflight?.uninterruptible !== true) this.#abortInflight();
+    this.#teardownSystemWork();
     const dropped = this.#queue.removeInterruptible();
     if (dropped > 0) this.logger.debug({ dropped }, 'interruption dropped queued frames');
     try {
@@ -593,7 +674,10 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Throws a {@link UsageError} unless `value` is a processor or other frame node. */
+/**
+ * Throws a {@link UsageError} unless `value` is a processor or other frame node.
+ * @internal
+ */
 export function assertFrameNode(value: unknown, where: string): asserts value is FrameNode {
   const node = value as Partial<FrameNode> | null;
   if (node === null || typeof node !== 'object' || typeof node.receive !== 'function' || node.downstream === undefined) {

@@ -38,8 +38,10 @@ export interface RunnerOptions {
   /** Fields of the start frame. */
   readonly start?: Partial<Omit<StartFrame, 'type' | 'kind' | 'id'>>;
   /**
-   * How long a graceful end may take to drain before the run is cancelled. Long enough for an output pacer to
-   * play out a typical queued reply; a hung processor costs at most this.
+   * How long a graceful end may take to drain before the run is cancelled (`end-timeout`). One deadline for every
+   * graceful end: `end()`, the idle end, the error policy's `end`, and an end frame pushed from inside the pipeline
+   * (an input whose caller hung up). Long enough for an output pacer to play out a typical queued reply; a hung
+   * processor (or one holding output) costs at most this.
    * @defaultValue 10000
    */
   readonly endTimeoutMs?: number;
@@ -111,6 +113,7 @@ export class PipelineRunner {
   #idleTimer: Subscription | undefined;
   #lastActivityMs = 0;
   #endedByIdle = false;
+  #requestDeprecationLogged = false;
 
   constructor(root: FrameNode, options: RunnerOptions = {}) {
     this.#root = root;
@@ -135,7 +138,12 @@ export class PipelineRunner {
   run(): Promise<FinishReason> {
     if (this.#state !== 'created') throw new UsageError('PipelineRunner.run() was called twice: a runner runs its pipeline once.');
     this.#state = 'running';
-    const context: ProcessorContext = { logger: this.#logger, scheduler: this.#scheduler, observers: this.#observers };
+    const context: ProcessorContext = {
+      logger: this.#logger,
+      scheduler: this.#scheduler,
+      observers: this.#observers,
+      onEndFrame: () => this.#onEndFrame(),
+    };
     this.#subscriptions.push(
       this.#root.downstream.subscribe({ next: (frame) => this.#onTail(frame) }),
       this.#root.upstream.subscribe({ next: (frame) => this.#onHead(frame) }),
@@ -169,15 +177,34 @@ export class PipelineRunner {
     if (this.#state === 'created') return this.#finishNow('ended');
     if (this.#state !== 'running') return this.#finished;
     this.#state = 'ending';
-    const timeoutMs = options.timeoutMs ?? this.#options.endTimeoutMs ?? runnerDefaults.endTimeoutMs;
+    this.#armEndDeadline(options.timeoutMs ?? this.#endTimeoutMs());
+    this.#root.receive(makeFrame('end', options.reason === undefined ? {} : { reason: options.reason }), 'downstream');
+    return this.#finished;
+  }
+
+  /**
+   * Bounds a graceful end, wherever its end frame came from: the run is cancelled (`end-timeout`) if the end has not
+   * drained through the tail within `timeoutMs`. Armed once; later calls do nothing.
+   */
+  #armEndDeadline(timeoutMs: number): void {
+    if (this.#endTimer !== undefined || this.#state === 'finished') return;
     this.#endTimer = this.#scheduler.schedule(() => {
       const error = new TimeoutError('Graceful end (drain)', timeoutMs, { details: { hint: 'a processor did not pass the end frame on' } });
       this.#logger.warn({ timeoutMs }, error.message + ' Cancelling.');
       this.#events.next({ type: 'error', error, fatal: false });
       this.#cancelWith('end-timeout');
     }, timeoutMs);
-    this.#root.receive(makeFrame('end', options.reason === undefined ? {} : { reason: options.reason }), 'downstream');
-    return this.#finished;
+  }
+
+  #endTimeoutMs(): number {
+    return this.#options.endTimeoutMs ?? runnerDefaults.endTimeoutMs;
+  }
+
+  /** An end frame entered a processor: from `end()` (already armed) or from inside the pipeline (armed now). */
+  #onEndFrame(): void {
+    if (this.#state !== 'running' && this.#state !== 'ending') return;
+    if (this.#state === 'running') this.#state = 'ending';
+    this.#armEndDeadline(this.#endTimeoutMs());
   }
 
   /** Cancels at once: a cancel frame overtakes everything, then every processor is disposed. */
@@ -208,6 +235,15 @@ export class PipelineRunner {
     this.#upstreamOutput.next(frame);
     if (frame.type === 'error') this.#applyPolicy(frame);
     else if (frame.type === 'interruption.request' && this.#state === 'running') {
+      // Deprecated path, kept so existing senders work: the request is honoured as an interruption started at the
+      // head. Processors start interruptions with `startInterruption()` (downstream from where they are).
+      if (!this.#requestDeprecationLogged) {
+        this.#requestDeprecationLogged = true;
+        this.#logger.warn(
+          { reason: frame.reason },
+          'interruption.request is deprecated: start interruptions downstream with FrameProcessor.startInterruption() (logged once)',
+        );
+      }
       this.#root.receive(makeFrame('interruption.start', { reason: frame.reason }), 'downstream');
     }
   }

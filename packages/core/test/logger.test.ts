@@ -32,4 +32,28 @@ describe('logging', () => {
     createLogger({ level: 'info', destination: stream }).info({ chunk: new Uint8Array(1000) }, 'x');
     expect(lines[0]).toContain('[Uint8Array 1000 bytes]');
   });
+
+  test('the pretty format (VOXFRAME_LOG_FORMAT=pretty) writes readable lines, still redacted', () => {
+    const { lines, stream } = capture();
+    const saved = process.env.VOXFRAME_LOG_FORMAT;
+    process.env.VOXFRAME_LOG_FORMAT = 'pretty';
+    try {
+      createLogger({ destination: stream }).info({ apiKey: 'sk-secret', session: 's1' }, 'connected');
+    } finally {
+      if (saved === undefined) delete process.env.VOXFRAME_LOG_FORMAT;
+      else process.env.VOXFRAME_LOG_FORMAT = saved;
+    }
+    const output = lines.join('');
+    expect(output).toMatch(/INFO.*connected/);
+    expect(() => JSON.parse(output) as unknown).toThrow();
+    expect(output).not.toContain('sk-secret');
+  });
+
+  test('with a destination, auto and json write one JSON object per line', () => {
+    for (const format of ['auto', 'json'] as const) {
+      const { lines, stream } = capture();
+      createLogger({ destination: stream, format }).info('hello');
+      expect(JSON.parse(lines.join(''))).toEqual(expect.objectContaining({ msg: 'hello', level: 30 }));
+    }
+  });
 });

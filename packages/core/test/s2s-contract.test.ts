@@ -120,9 +120,9 @@ describe('session events as an async iterator', () => {
   test('yields events in order, buffers while the consumer is busy, ends on complete', async () => {
     const events = new Subject<S2SEvent>();
     const iterator = observableToAsyncIterator(events);
+    const pending = iterator.next(); // subscribes
     events.next({ type: 'speech.started' });
     events.next({ type: 'speech.stopped' });
-    const pending = iterator.next();
     expect(await pending).toEqual({ value: { type: 'speech.started' }, done: false });
     expect(await iterator.next()).toEqual({ value: { type: 'speech.stopped' }, done: false });
     const waiting = iterator.next();

@@ -4,6 +4,7 @@ import {
   PipelineRunner,
   pipeline,
   S2SError,
+  silentLogger,
   type ErrorFrame,
   type Hooks,
   type MetricsFrame,
@@ -208,7 +209,7 @@ describe('s2sProcessor: errors', () => {
   it('a dead provider gives a fatal error frame and the pipeline ends cleanly', async () => {
     const engine = new ScriptedS2S({ startError: new Error('ECONNREFUSED') });
     const errors: unknown[] = [];
-    const runner = new PipelineRunner(pipeline(s2sProcessor({ s2s: engine, hooks: { onError: (e) => void errors.push(e) } })));
+    const runner = new PipelineRunner(pipeline(s2sProcessor({ s2s: engine, hooks: { onError: (e) => void errors.push(e) } })), { logger: silentLogger() });
     const events: string[] = [];
     runner.events.subscribe((e) => events.push(e.type === 'error' ? `error:${e.fatal}:${e.error.code}` : e.type));
     const reason = await runner.run();

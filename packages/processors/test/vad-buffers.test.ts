@@ -17,6 +17,27 @@ function drain(ring: WindowRing): { start: number; samples: number[] }[] {
 }
 
 describe('WindowRing', () => {
+  it('grows keeping the queued windows in order, their starts and the partly filled window', () => {
+    const ring = new WindowRing(4, 2);
+    const ramp = Int16Array.from({ length: 30 }, (_, i) => i * 100);
+    ring.write(ramp.subarray(0, 4));
+    ring.shift(); // head moves off slot 0: the copy must follow the ring's order, not the storage's
+    ring.write(ramp.subarray(4, 14)); // windows [4..8) and [8..12) queued, 2 samples of the next one filled
+    expect(ring.completedBy(2)).toBe(1);
+    ring.grow(6);
+    expect(ring.capacity).toBe(6);
+    expect(ring.write(ramp.subarray(14, 30))).toBe(0); // 4 more windows fit: [12..16) ... [24..28)
+    const starts: number[] = [];
+    const firsts: number[] = [];
+    while (ring.size > 0) {
+      starts.push(ring.peekStart());
+      firsts.push(Math.round((ring.peek() as Float32Array)[0] * 32768));
+      ring.shift();
+    }
+    expect(starts).toEqual([4, 8, 12, 16, 20, 24]);
+    expect(firsts).toEqual([400, 800, 1200, 1600, 2000, 2400]);
+  });
+
   it('re-chunks chunks of any length into whole windows, in order, with their stream positions', () => {
     const ring = new WindowRing(4, 8);
     expect(ring.write(ramp(0, 3))).toBe(0);

@@ -4,7 +4,7 @@
  * energy analyzer on synthetic audio.
  */
 import { makeFrame, type ErrorFrame, type Frame, type InputAudioFrame } from '@voxframe/core';
-import { ProcessorHarness } from '@voxframe/core/testing';
+import { ProcessorHarness, createVirtualClock } from '@voxframe/core/testing';
 import type { VadAnalyzer, VadAnalyzerFactory, VadSampleRate } from '../src/vad/analyzer';
 import { VadOptionsError } from '../src/vad/errors';
 import { energyVad } from '../src/vad/energy-vad';
@@ -266,19 +266,85 @@ describe('VadProcessor barge-in', () => {
 });
 
 describe('VadProcessor inference queue', () => {
-  it('drops the oldest windows past maxPendingWindows, reports the episode once and counts it in a metric', async () => {
+  it('on live input, drops the oldest windows past maxPendingWindows, reports the episode once and counts it in a metric', async () => {
     const analyzer = new ScriptedAnalyzer(16000, () => 0.1, 'async');
-    const processor = new VadProcessor({ analyzer: scriptedFactory(analyzer), maxPendingWindows: 4 });
+    const processor = new VadProcessor({ analyzer: scriptedFactory(analyzer), maxPendingWindows: 4, inputPace: 'live' });
     const harness = await started(processor);
     harness.send(...audioFrames([['quiet', 500]])); // 15 windows: 1 in flight, 4 waiting, 10 dropped
     expect(errors(harness).map((e) => e.error.code)).toEqual(['vad_backlog']);
     expect(errors(harness)[0].fatal).toBe(false);
+    expect(errors(harness)[0].error.message).toMatch(/live audio arrived faster than the VAD could analyze it.*warmUpSileroVad/);
     while (analyzer.release()) await tick();
     expect(analyzer.calls).toHaveLength(5);
     expect(processor.stats).toMatchObject({ windowsAnalyzed: 5, windowsDropped: 10 });
     expect(harness.framesOf('metrics')).toEqual([
       expect.objectContaining({ metrics: [{ kind: 'queue-overflow', processor: processor.name, dropped: 10 }] }),
     ]);
+    harness.dispose();
+  });
+
+  it('detects live input falling behind real time on the run clock (auto) and drops, saying so', async () => {
+    const clock = createVirtualClock();
+    const analyzer = new ScriptedAnalyzer(16000, () => 0.1, 'async');
+    const processor = new VadProcessor({ analyzer: scriptedFactory(analyzer), maxPendingWindows: 4 });
+    const harness = new ProcessorHarness(processor, { scheduler: clock });
+    const starting = harness.start();
+    clock.advanceBy(0);
+    await starting;
+    // One 20 ms frame per 20 ms of clock, as a call delivers them; inference never finishes (a saturated CPU).
+    for (const frame of audioFrames([['quiet', 500]])) {
+      harness.send(frame);
+      clock.advanceBy(FRAME_MS);
+    }
+    expect(errors(harness).map((e) => e.error.code)).toEqual(['vad_backlog']);
+    expect(errors(harness)[0].error).toMatchObject({ source: 'live', details: expect.objectContaining({ source: 'live' }) });
+    expect(processor.stats).toMatchObject({ offline: false, windowsDropped: 10 });
+    harness.dispose();
+  });
+
+  it('buffers a source faster than real time (auto): every window analyzed in order, nothing dropped, no error', async () => {
+    const analyzer = new ScriptedAnalyzer(16000, speechBetween(5, 20), 'async');
+    const processor = new VadProcessor({ analyzer: scriptedFactory(analyzer), maxPendingWindows: 4, minSilenceMs: 100 });
+    const harness = await started(processor);
+    harness.send(...audioFrames([['quiet', 1000]])); // 31 windows at once: far ahead of the clock
+    expect(analyzer.waiting).toBe(1);
+    while (analyzer.release()) await tick();
+    expect(analyzer.calls).toEqual(Array.from({ length: 31 }, (_, i) => i));
+    expect(processor.stats).toMatchObject({ offline: true, windowsAnalyzed: 31, windowsDropped: 0 });
+    expect(errors(harness)).toEqual([]);
+    // The speech the windows 5..19 hold is found at its media time (window 5 starts at 160 ms).
+    expect(harness.framesOf('user.started-speaking').map((f) => f.ptsMs)).toEqual([160]);
+    expect(harness.framesOf('user.stopped-speaking').map((f) => f.ptsMs)).toEqual([640]);
+    harness.dispose();
+  });
+
+  it('bounds an offline source by maxOfflineBacklogMs and says which bound it hit', async () => {
+    const analyzer = new ScriptedAnalyzer(16000, () => 0.1, 'async');
+    const processor = new VadProcessor({ analyzer: scriptedFactory(analyzer), maxPendingWindows: 4, inputPace: 'offline', maxOfflineBacklogMs: 320 });
+    const harness = await started(processor);
+    harness.send(...audioFrames([['quiet', 1000]])); // 31 windows: 1 in flight, 10 (320 ms) waiting, 20 dropped
+    expect(errors(harness).map((e) => e.error.message)).toEqual([expect.stringMatching(/offline source .* ahead of the VAD.*maxOfflineBacklogMs/)]);
+    while (analyzer.release()) await tick();
+    expect(processor.stats).toMatchObject({ offline: true, windowsAnalyzed: 11, windowsDropped: 20 });
+    harness.dispose();
+  });
+
+  it('keeps draining a long offline backlog at end while windows finish, past drainTimeoutMs in total', async () => {
+    const clock = createVirtualClock();
+    const analyzer = new ScriptedAnalyzer(16000, () => 0.1, 'async');
+    const processor = new VadProcessor({ analyzer: scriptedFactory(analyzer), drainTimeoutMs: 100 });
+    const harness = new ProcessorHarness(processor, { scheduler: clock });
+    const starting = harness.start();
+    clock.advanceBy(0);
+    await starting;
+    harness.send(...audioFrames([['quiet', 1000]]), makeFrame('end', {}));
+    for (let i = 0; i < 31; i++) {
+      clock.advanceBy(60); // each window takes 60 ms: 1.9 s in all, 19x the drain timeout
+      analyzer.release();
+      await tick();
+    }
+    expect(harness.framesOf('end')).toHaveLength(1);
+    expect(processor.stats).toMatchObject({ windowsAnalyzed: 31, windowsDropped: 0 });
     harness.dispose();
   });
 

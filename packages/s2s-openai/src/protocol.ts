@@ -1,5 +1,5 @@
 /**
- * Typed wire messages of the OpenAI Realtime API, GA interface (protocol note `openai-realtime.md` §5-§8).
+ * Typed wire messages of the OpenAI Realtime API, GA interface (`docs/protocols/openai-realtime.md` §5-§8).
  *
  * Client events are typed exactly as we send them (a test validates every one against JSON Schemas generated from
  * the official `openai` package's `RealtimeClientEvent`). Server events are typed loosely on purpose: the service

@@ -157,7 +157,11 @@ export interface S2SToolResult {
 /** How a response or turn ended. */
 export type S2STurnStatus = 'completed' | 'interrupted' | 'cancelled' | 'failed' | 'incomplete';
 
-/** Events a session emits. */
+/**
+ * Events a session emits. Names are `noun.past-participle` in kebab case (`speech.started`, `session.rotated`,
+ * `session.go-away`) or a single word (`audio`, `closed`). `error` events carry the error's `recoverable` flag:
+ * `true` means the session goes on; see {@link VoxframeError.recoverable}.
+ */
 export type S2SEvent =
   /** Assistant audio, PCM16 mono at `sampleRate` (the provider's true rate). */
   | {
@@ -198,7 +202,12 @@ export type S2SEvent =
   | { readonly type: 'usage'; readonly usage: Usage; readonly model?: string }
   /** A provider error. With `recoverable: true` the session goes on; otherwise it is closing. */
   | { readonly type: 'error'; readonly error: VoxframeError; readonly recoverable: boolean }
-  /** The provider warned that the connection ends soon. */
+  /** The provider warned that the connection ends soon (the session will rotate). */
+  | { readonly type: 'session.go-away'; readonly timeLeftMs: number }
+  /**
+   * Old name of `session.go-away`, kept so existing providers and consumers compile.
+   * @deprecated Emit and handle `session.go-away`; this name is removed in the next minor release.
+   */
   | { readonly type: 'go-away'; readonly timeLeftMs: number }
   /** The session moved to a fresh provider session or connection, context restored. */
   | { readonly type: 'session.rotated'; readonly reason: 'expiry' | 'reconnect' | 'go-away' | 'failover' }
@@ -248,7 +257,11 @@ export interface S2SSession {
   readonly conversation: readonly LlmMessage[];
   /** Ends the session; resolves when the connection is closed. Safe to call twice. */
   close(): Promise<void>;
-  /** The events as an async iterator (same events as {@link events}, buffered from the first `next()` call). */
+  /**
+   * The events as an async iterator: the same events as {@link S2SSession.events}, from the first `next()` call on, buffered
+   * while the consumer is busy up to 1024 (then the oldest are dropped, as in a processor's ordered lane). Build it
+   * with {@link observableToAsyncIterator}.
+   */
   [Symbol.asyncIterator](): AsyncIterator<S2SEvent>;
 }
 

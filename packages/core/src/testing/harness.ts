@@ -26,7 +26,11 @@ export class ProcessorHarness {
   readonly upstream: Frame[] = [];
   readonly #node: FrameNode;
   readonly #subscriptions: Subscription[];
-  #waiters: { predicate: (frame: Frame, direction: 'downstream' | 'upstream') => boolean; resolve: (f: Frame) => void }[] = [];
+  #waiters: {
+    predicate: (frame: Frame, direction: 'downstream' | 'upstream') => boolean;
+    resolve: (f: Frame) => void;
+    timer: ReturnType<typeof setTimeout>;
+  }[] = [];
 
   constructor(node: FrameNode, options: HarnessOptions = {}) {
     this.#node = node;
@@ -100,8 +104,11 @@ export class ProcessorHarness {
         this.#waiters = this.#waiters.filter((w) => w !== waiter);
         reject(new HarnessTimeoutError(what, timeoutMs, this.downstream, this.upstream));
       }, timeoutMs);
+      // A wait nobody settles (a test that moved on) must not keep the test process alive.
+      timer.unref?.();
       const waiter = {
         predicate,
+        timer,
         resolve: (frame: Frame) => {
           clearTimeout(timer);
           resolve(frame);
@@ -121,8 +128,10 @@ export class ProcessorHarness {
     return (direction === 'downstream' ? this.downstream : this.upstream).filter((f) => f.type === type) as FrameMap[T][];
   }
 
-  /** Stops collecting and disposes the node. */
+  /** Stops collecting and disposes the node. Waits still pending never settle (their timers are cleared). */
   dispose(): void {
+    for (const waiter of this.#waiters) clearTimeout(waiter.timer);
+    this.#waiters = [];
     for (const s of this.#subscriptions) s.unsubscribe();
     this.#node.dispose();
   }

@@ -4,7 +4,11 @@
  *
  * @packageDocumentation
  */
-export * from './harness';
-export * from './run-processor';
-export * from './scripted-s2s';
-export * from './marbles';
+export { HarnessTimeoutError, ProcessorHarness } from './harness';
+export type { HarnessOptions } from './harness';
+export { runProcessor } from './run-processor';
+export type { RunProcessorInput, RunProcessorOptions, RunProcessorOutput } from './run-processor';
+export { MissingCallError, ScriptedS2S, ScriptedS2SSession, UnexpectedCallError, scriptedMethods } from './scripted-s2s';
+export type { ScriptStep, ScriptedS2SOptions, SessionCall, SessionMethodName } from './scripted-s2s';
+export { createTestScheduler, createVirtualClock, runInVirtualTime } from './marbles';
+export type { VirtualClock } from './marbles';

@@ -1,6 +1,6 @@
 /**
  * `ScriptedS2S`: a speech-to-speech engine whose sessions follow a test's script, record every call, and emit the
- * events the test tells them to. Its typing breaks when {@link S2SSession} grows, so the kit never lags the contract.
+ * events the test tells them to. Its typing breaks when `S2SSession` grows, so the kit never lags the contract.
  *
  * @packageDocumentation
  */
@@ -28,7 +28,7 @@ export type SessionMethodName = Exclude<
   typeof Symbol.asyncIterator
 >;
 
-/** One recorded call: method name and arguments, typed from {@link S2SSession}. */
+/** One recorded call: method name and arguments, typed from `S2SSession`. */
 export type SessionCall = {
   [K in SessionMethodName]: { readonly method: K; readonly args: Parameters<NonNullable<S2SSession[K]>> };
 }[SessionMethodName];
@@ -183,12 +183,12 @@ export class ScriptedS2SSession implements S2SSession {
     this.#runEmitSteps();
   }
 
-  /** The seed followed by what {@link remember} added: what a real provider's mirror would hold. */
+  /** The seed followed by what `remember` added: what a real provider's mirror would hold. */
   get conversation(): readonly LlmMessage[] {
     return [...this.seed, ...this.#remembered];
   }
 
-  /** Adds messages to {@link conversation} (a test plays the provider's part of keeping the mirror). */
+  /** Adds messages to `conversation` (a test plays the provider's part of keeping the mirror). */
   remember(...messages: LlmMessage[]): void {
     this.#remembered.push(...messages);
   }

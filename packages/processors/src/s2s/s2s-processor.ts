@@ -397,7 +397,8 @@ export class S2SProcessor extends FrameProcessor {
       case 'error':
         if (!event.recoverable) this.#sessionDown = true;
         return this.#fail(event.error, !event.recoverable);
-      case 'go-away':
+      case 'session.go-away':
+      case 'go-away': // deprecated name of session.go-away
         // Log only: the session rotates by itself (resumption); nothing downstream needs to act on it.
         this.logger.info({ timeLeftMs: event.timeLeftMs }, 'provider announced the connection ends soon');
         return;

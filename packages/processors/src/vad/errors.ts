@@ -29,18 +29,36 @@ export class VadAnalyzerError extends VoxframeError {
   }
 }
 
+/** Where a VAD backlog came from: a live stream the CPU cannot keep up with, or a source faster than real time. */
+export type VadBacklogSource = 'live' | 'offline';
+
 /**
- * Windows waited for inference longer than the bounded queue allows, and the oldest were dropped (the VAD falls
- * behind real time: the CPU is saturated). Reported once per episode; the count goes out in a `queue-overflow` metric.
+ * Windows waited for inference longer than the bounded queue allows, and the oldest were dropped. Reported once per
+ * episode; the count goes out in a `queue-overflow` metric.
+ *
+ * - `live`: audio arrives in real time but inference is slower than real time (the CPU is saturated, or the model
+ *   was cold: warm it at startup with `warmUpSileroVad()`). The oldest windows are dropped to keep latency bounded.
+ * - `offline`: a source faster than real time (a file read at once) ran further ahead of the VAD than
+ *   `maxOfflineBacklogMs`. Below that bound such a source is buffered and analyzed completely, never dropped.
  */
 export class VadBacklogError extends VoxframeError {
-  constructor(processor: string, capacity: number) {
+  /** Which kind of backlog overflowed. */
+  readonly source: VadBacklogSource;
+
+  constructor(processor: string, capacity: number, source: VadBacklogSource = 'live', windowMs = 32) {
+    const heldMs = Math.round(capacity * windowMs);
     super(
       'vad_backlog',
-      `${processor}: more than ${capacity} VAD windows were waiting for inference; the oldest were dropped. ` +
-        'Inference is slower than real time: run fewer streams per process or raise maxPendingWindows.',
-      { recoverable: true, details: { processor, capacity } },
+      source === 'live'
+        ? `${processor}: live audio arrived faster than the VAD could analyze it: more than ${capacity} windows ` +
+            `(${heldMs} ms) waited for inference and the oldest were dropped. Inference fell behind real time: the CPU ` +
+            'is saturated (run fewer streams per process) or the model was cold (await warmUpSileroVad() before ' +
+            'accepting calls); maxPendingWindows raises the bound at the cost of latency.'
+        : `${processor}: an offline source (faster than real time) ran more than ${heldMs} ms ahead of the VAD and the ` +
+            'oldest windows were dropped. Raise maxOfflineBacklogMs, or feed the file in smaller pieces.',
+      { recoverable: true, details: { processor, capacity, source, heldMs } },
     );
+    this.source = source;
   }
 }
 

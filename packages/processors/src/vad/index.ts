@@ -14,5 +14,7 @@ export * from './vad-operator';
 export * from './window-ring';
 export * from './pre-roll-buffer';
 export * from './vad-processor';
+export * from './utterance-cutter';
 export * from './silero-vad';
+export * from './silero-warm-up';
 export * from './energy-vad';

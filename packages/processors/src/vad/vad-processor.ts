@@ -8,14 +8,20 @@
  * - complete windows are analyzed one at a time per stream (the analyzer holds recurrent state, so order matters);
  *   an async analyzer (Silero on onnxruntime, batched across streams per event-loop turn) leaves later windows
  *   waiting on the ring;
- * - overflow policy: the ring holds `maxPendingWindows` windows (512 ms by default). When inference falls further
- *   behind, the oldest waiting windows are dropped: the controller works in media time, so a gap shortens what it
- *   sees instead of shifting its timeline, and latency stays bounded. Each episode is reported once (a recoverable
- *   `vad_backlog` error frame and a warning) and closed with a `queue-overflow` metric counting the drops.
+ * - overflow policy, live input: the ring holds `maxPendingWindows` windows (512 ms by default). When inference
+ *   falls further behind real time, the oldest waiting windows are dropped: the controller works in media time, so a
+ *   gap shortens what it sees instead of shifting its timeline, and latency stays bounded. Each episode is reported
+ *   once (a recoverable `vad_backlog` error frame and a warning) and closed with a `queue-overflow` metric.
+ * - a source faster than real time (a file read at once, `WavFileInput({ paced: false })`) is not a backlog: the
+ *   ring grows instead (up to `maxOfflineBacklogMs`) and every window is analyzed, in order. `inputPace: 'auto'`
+ *   (the default) tells the two apart by comparing the media time received with the time elapsed on the run's
+ *   clock since the VAD last caught up: a source more than half the ring's span ahead of real time is buffered.
  *
  * Speaking frames therefore come out a little after the audio that confirmed them (two event-loop turns and the
  * inference, well under a millisecond when the CPU keeps up); their `ptsMs` says where in media time the speech
- * started or ended.
+ * started or ended. They are system frames: downstream of an async processor they overtake audio still queued
+ * there, and from a source faster than real time they come out after all of its audio. To cut audio into
+ * utterances, go by `ptsMs`, never by the order frames arrive in: see {@link UtteranceCutter}.
  *
  * @packageDocumentation
  */
@@ -55,21 +61,47 @@ export interface VadProcessorOptions extends VadControllerOptions, FrameProcesso
    */
   readonly maxPendingWindows?: number;
   /**
-   * How long the end frame waits for windows still being analyzed before the final speech-end is decided.
+   * How the input arrives. `'live'`: in real time (a call, a microphone); a backlog means inference is too slow, and
+   * the oldest windows past `maxPendingWindows` are dropped. `'offline'`: faster than real time (a file); every
+   * window is kept (up to `maxOfflineBacklogMs`) and analyzed. `'auto'`: live, except while the input runs ahead of
+   * the run's clock (since the VAD last caught up) by more than half of `maxPendingWindows` windows: such a burst
+   * (a file, or the audio held while the pipeline started) is buffered until the VAD has caught up.
+   * @defaultValue `'auto'`
+   */
+  readonly inputPace?: VadInputPace;
+  /**
+   * Most audio an offline source may run ahead of the VAD (windows waiting for inference), in ms. The window queue
+   * grows to hold it (Float32 at the analysis rate: 64 KB per second of 16 kHz audio, 38 MB for the default).
+   * @defaultValue 600000 (10 minutes)
+   */
+  readonly maxOfflineBacklogMs?: number;
+  /**
+   * How long the end frame waits for windows still being analyzed, without any of them finishing, before the final
+   * speech-end is decided without them. A long offline backlog keeps draining as long as it makes progress (the
+   * runner's `endTimeoutMs` still bounds the whole end).
    * @defaultValue 1000
    */
   readonly drainTimeoutMs?: number;
 }
 
+/** How a VAD's input arrives: see {@link VadProcessorOptions.inputPace}. */
+export type VadInputPace = 'auto' | 'live' | 'offline';
+
 /** Defaults of {@link VadProcessorOptions} beyond the controller's (`vadControllerDefaults`). */
 export const vadProcessorDefaults = {
   maxPendingWindows: 16,
+  inputPace: 'auto',
+  maxOfflineBacklogMs: 600_000,
   drainTimeoutMs: 1000,
-} as const satisfies Pick<Required<VadProcessorOptions>, 'maxPendingWindows' | 'drainTimeoutMs'>;
+} as const satisfies Pick<Required<VadProcessorOptions>, 'maxPendingWindows' | 'inputPace' | 'maxOfflineBacklogMs' | 'drainTimeoutMs'>;
 
 /** A speech start as seen by the processor: the controller's event plus the input audio kept from before it. */
 export interface VadProcessorSpeechStart extends VadSpeechStart {
-  /** Input audio (mono, input rate) from `preRollStartMs` up to the newest sample received. Empty when `prefixPaddingMs` is 0. */
+  /**
+   * Input audio (mono, input rate) from `preRollStartMs` up to the newest sample received. Empty when
+   * `prefixPaddingMs` is 0. Only the last second or so is kept: from a source faster than real time the VAD decides
+   * long after the audio passed, so check `preRoll.startMs`, and cut such audio with `cutUtterances()` instead.
+   */
   readonly preRoll: PreRollAudio;
 }
 
@@ -82,6 +114,8 @@ export interface VadStats {
   readonly windowsAnalyzed: number;
   /** Windows dropped because inference fell behind (overflow policy). */
   readonly windowsDropped: number;
+  /** Whether the input ran ahead of real time at some point (or `inputPace: 'offline'`): windows were buffered, not dropped. */
+  readonly offline: boolean;
   /** Windows whose analysis threw, rejected or returned an invalid score (scored as silence). */
   readonly analyzerErrors: number;
   /** Input audio frames not analyzed because they were malformed. */
@@ -112,6 +146,8 @@ export class VadProcessor extends FrameProcessor {
   readonly #controller: VadController;
   readonly #fixedRate: VadSampleRate | undefined;
   readonly #maxPendingWindows: number;
+  readonly #inputPace: VadInputPace;
+  readonly #maxOfflineBacklogMs: number;
   readonly #drainTimeoutMs: number;
   readonly #events = new Subject<VadProcessorEvent>();
 
@@ -127,6 +163,11 @@ export class VadProcessor extends FrameProcessor {
   #analysisRate: VadSampleRate | undefined;
   /** Media time of the analysis stream's first sample. */
   #anchorMs = 0;
+  /** The run's clock when the first frame was analyzed: real time, to tell a live source from a faster one. */
+  #clockOriginMs = 0;
+  /** The input ran ahead of real time (or `inputPace: 'offline'`): windows are buffered, not dropped. */
+  #offline = false;
+  #wasOffline = false;
   #inputRate = 0;
   /** Media time where the current input rate began, and input samples since. */
   #inputOriginMs = 0;
@@ -183,6 +224,16 @@ export class VadProcessor extends FrameProcessor {
     if (!(Number.isInteger(this.#maxPendingWindows) && this.#maxPendingWindows >= 1)) {
       throw new VadOptionsError(`VAD maxPendingWindows must be an integer >= 1, got ${this.#maxPendingWindows}.`);
     }
+    this.#inputPace = options.inputPace ?? vadProcessorDefaults.inputPace;
+    if (!(['auto', 'live', 'offline'] as const).includes(this.#inputPace)) {
+      throw new VadOptionsError(`VAD inputPace must be 'auto', 'live' or 'offline', got ${String(this.#inputPace)}.`);
+    }
+    this.#offline = this.#inputPace === 'offline';
+    this.#wasOffline = this.#offline;
+    this.#maxOfflineBacklogMs = options.maxOfflineBacklogMs ?? vadProcessorDefaults.maxOfflineBacklogMs;
+    if (!(this.#maxOfflineBacklogMs >= 0 && Number.isFinite(this.#maxOfflineBacklogMs))) {
+      throw new VadOptionsError(`VAD maxOfflineBacklogMs must be a finite number >= 0, got ${this.#maxOfflineBacklogMs}.`);
+    }
     this.#drainTimeoutMs = options.drainTimeoutMs ?? vadProcessorDefaults.drainTimeoutMs;
     this.events = this.#events.asObservable();
   }
@@ -212,6 +263,7 @@ export class VadProcessor extends FrameProcessor {
     return {
       windowsAnalyzed: this.#windowsAnalyzed,
       windowsDropped: this.#windowsDropped,
+      offline: this.#wasOffline,
       analyzerErrors: this.#analyzerErrors,
       invalidFrames: this.#invalidFrames,
     };
@@ -302,6 +354,7 @@ export class VadProcessor extends FrameProcessor {
     }
     this.#invalidInput = false; // a frame analyzed: the next malformed one starts a new episode
     this.#inputSamples += mono.length;
+    if (ring.size + ring.completedBy(analysisLength) > ring.capacity) this.#makeRoom(ring, analysisLength);
     const dropped = ring.write(analysis, analysisLength);
     if (dropped > 0) this.#overflow(dropped);
     this.#pump();
@@ -357,6 +410,7 @@ export class VadProcessor extends FrameProcessor {
     this.#windowMs = (analyzer.windowSamples * 1000) / analysisRate;
     this.#ring = new WindowRing(analyzer.windowSamples, this.#maxPendingWindows);
     this.#anchorMs = anchorMs;
+    this.#clockOriginMs = this.scheduler.now();
     this.#useInputRate(inputRate, anchorMs);
   }
 
@@ -390,6 +444,26 @@ export class VadProcessor extends FrameProcessor {
   }
 
   // ---------------------------------------------------------------- the inference queue
+
+  /**
+   * The ring is about to overflow by `length` more samples. A source ahead of real time is not a backlog: grow the
+   * ring (up to `maxOfflineBacklogMs`) so every window is analyzed. A live one keeps the bound and drops the oldest.
+   */
+  #makeRoom(ring: WindowRing, length: number): void {
+    if (!this.#offline) {
+      if (this.#inputPace !== 'auto') return;
+      const receivedMs = ((ring.written + length) * 1000) / (this.#analysisRate as number);
+      const elapsedMs = this.scheduler.now() - this.#clockOriginMs;
+      // Since the VAD last caught up, a live source delivers media at the pace of the clock, give or take its network
+      // jitter. One that ran ahead by half the ring's span (256 ms by default) delivers faster than real time.
+      if (receivedMs - elapsedMs <= (this.#maxPendingWindows * this.#windowMs) / 2) return;
+      this.#offline = true;
+      this.#wasOffline = true;
+      this.logger.debug({ aheadMs: Math.round(receivedMs - elapsedMs) }, 'VAD input runs ahead of real time: buffering every window (offline source)');
+    }
+    const limit = Math.max(this.#maxPendingWindows, Math.floor(this.#maxOfflineBacklogMs / this.#windowMs));
+    ring.grow(Math.min(limit, Math.max(ring.size + ring.completedBy(length), ring.capacity * 2)));
+  }
 
   /** Analyzes waiting windows in order, one at a time; returns while an async analysis is in flight. */
   #pump(): void {
@@ -472,14 +546,22 @@ export class VadProcessor extends FrameProcessor {
     if (end !== undefined) this.#emit(end);
   }
 
-  /** Resolves once no window waits or is in flight, or after `drainTimeoutMs`. */
+  /** Resolves once no window waits or is in flight, or after `drainTimeoutMs` without a window finishing. */
   #drained(): Promise<void> {
     if (!this.#inflight && (this.#ring?.size ?? 0) === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = this.scheduler.schedule(() => {
+      let analyzed = this.#windowsAnalyzed;
+      const deadline = (): void => {
+        if (this.#windowsAnalyzed !== analyzed) {
+          // Still making progress (a long offline backlog): wait another period.
+          analyzed = this.#windowsAnalyzed;
+          timer = this.scheduler.schedule(deadline, this.#drainTimeoutMs);
+          return;
+        }
         this.logger.warn({ pending: this.#ring?.size ?? 0 }, 'VAD windows still analyzing at end; closing without them');
         this.#stopAnalysis(); // calls the waiter below
-      }, this.#drainTimeoutMs);
+      };
+      let timer = this.scheduler.schedule(deadline, this.#drainTimeoutMs);
       this.#drainWaiter = (): void => {
         timer.unsubscribe();
         this.#drainWaiter = undefined;
@@ -489,6 +571,12 @@ export class VadProcessor extends FrameProcessor {
   }
 
   #queueEmptied(): void {
+    if (this.#inputPace === 'auto' && this.#ring !== undefined) {
+      // Caught up: what the source delivered so far is now the baseline. A live stream that arrived as a burst (held
+      // while the pipeline started) is judged afresh from here, so a later backlog of its own is dropped as live.
+      this.#clockOriginMs = this.scheduler.now() - (this.#ring.written * 1000) / (this.#analysisRate as number);
+      this.#offline = false;
+    }
     if (this.#overflowDropped > 0) {
       const dropped = this.#overflowDropped;
       this.#overflowDropped = 0;
@@ -500,7 +588,10 @@ export class VadProcessor extends FrameProcessor {
 
   #overflow(dropped: number): void {
     this.#windowsDropped += dropped;
-    if (this.#overflowDropped === 0) this.pushError(new VadBacklogError(this.name, this.#maxPendingWindows), false);
+    if (this.#overflowDropped === 0) {
+      const ring = this.#ring as WindowRing;
+      this.pushError(new VadBacklogError(this.name, ring.capacity, this.#offline ? 'offline' : 'live', this.#windowMs), false);
+    }
     this.#overflowDropped += dropped;
   }
 

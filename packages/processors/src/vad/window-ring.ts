@@ -2,7 +2,8 @@
  * Re-chunking PCM16 audio into fixed analysis windows, queued on a fixed ring while they wait for inference.
  *
  * All memory is allocated up front: one Float32Array holds every slot, each slot has a view made once, and the
- * window being filled writes straight into the slot after the last queued one. No growth, no `shift()`.
+ * window being filled writes straight into the slot after the last queued one. No `shift()`; the ring grows only when
+ * asked to ({@link WindowRing.grow}, for sources faster than real time), by reallocating once per doubling.
  *
  * @packageDocumentation
  */
@@ -13,11 +14,10 @@ const INT16_SCALE = 1 / 32768;
 export class WindowRing {
   /** Samples per window. */
   readonly windowSamples: number;
-  /** Most complete windows held; a further one drops the oldest (see {@link write}). */
-  readonly capacity: number;
-  readonly #views: Float32Array[];
+  #capacity: number;
+  #views: Float32Array[];
   /** Stream sample index of each slot's first sample. */
-  readonly #starts: Float64Array;
+  #starts: Float64Array;
   #head = 0;
   #size = 0;
   /** Samples already written into the slot being filled (the slot at `head + size`). */
@@ -27,12 +27,48 @@ export class WindowRing {
 
   constructor(windowSamples: number, capacity: number) {
     this.windowSamples = windowSamples;
-    this.capacity = capacity;
-    // One more slot than the capacity: the slot being filled never overlaps a queued window.
+    this.#capacity = capacity;
+    this.#views = WindowRing.#slots(windowSamples, capacity);
+    this.#starts = new Float64Array(capacity + 1);
+  }
+
+  /** One more slot than the capacity: the slot being filled never overlaps a queued window. */
+  static #slots(windowSamples: number, capacity: number): Float32Array[] {
     const slots = capacity + 1;
     const storage = new Float32Array(slots * windowSamples);
-    this.#views = Array.from({ length: slots }, (_, i) => storage.subarray(i * windowSamples, (i + 1) * windowSamples));
-    this.#starts = new Float64Array(slots);
+    return Array.from({ length: slots }, (_, i) => storage.subarray(i * windowSamples, (i + 1) * windowSamples));
+  }
+
+  /** Most complete windows held; a further one drops the oldest (see {@link write}). */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** How many complete windows `length` more samples would make. */
+  completedBy(length: number): number {
+    return Math.floor((this.#filled + length) / this.windowSamples);
+  }
+
+  /**
+   * Raises the capacity to `capacity` (callers double it, so a long burst reallocates O(log n) times), keeping the
+   * queued windows, their order and the partly filled one. Never shrinks.
+   */
+  grow(capacity: number): void {
+    if (capacity <= this.#capacity) return;
+    const next = capacity;
+    const views = WindowRing.#slots(this.windowSamples, next);
+    const starts = new Float64Array(next + 1);
+    const slots = this.#views.length;
+    // The queued windows and the slot being filled, oldest first, into slots 0..size.
+    for (let i = 0; i <= this.#size; i++) {
+      const from = (this.#head + i) % slots;
+      views[i].set(this.#views[from]);
+      starts[i] = this.#starts[from];
+    }
+    this.#views = views;
+    this.#starts = starts;
+    this.#head = 0;
+    this.#capacity = next;
   }
 
   /** Complete windows waiting. */
@@ -65,7 +101,7 @@ export class WindowRing {
       offset += count;
       if (this.#filled < windowSamples) break;
       this.#filled = 0;
-      if (this.#size === this.capacity) {
+      if (this.#size === this.#capacity) {
         this.#head = (this.#head + 1) % slots;
         this.#size -= 1;
         dropped += 1;

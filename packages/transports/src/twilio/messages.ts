@@ -1,5 +1,5 @@
 /**
- * Twilio Media Streams messages, typed and validated (protocol note: `protocols/twilio-media-streams.md` §2-§3).
+ * Twilio Media Streams messages, typed and validated (`docs/protocols/twilio-media-streams.md` §2-§3).
  *
  * @packageDocumentation
  */
