@@ -14,8 +14,9 @@ import { assertFrameNode } from './processor';
 const linked = new WeakSet<FrameNode>();
 
 /**
- * Marks a node as linked; throws if it already is.
- * @internal
+ * Marks a node as linked into a composite; throws a `UsageError` if it already is (a processor holds per-stream state
+ * and has one place in one pipeline). For authors of composite nodes (like `pipeline`, `parallel`, a service switcher):
+ * call it once for each child.
  */
 export function claimNode(node: FrameNode, where: string): void {
   if (linked.has(node)) {

@@ -675,8 +675,8 @@ function describe(error: unknown): string {
 }
 
 /**
- * Throws a {@link UsageError} unless `value` is a processor or other frame node.
- * @internal
+ * Throws a {@link UsageError} unless `value` is a processor or other frame node. For authors of composite nodes, to
+ * check what they were given before linking it.
  */
 export function assertFrameNode(value: unknown, where: string): asserts value is FrameNode {
   const node = value as Partial<FrameNode> | null;
