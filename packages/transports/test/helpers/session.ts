@@ -1,7 +1,7 @@
 /** Test helpers: an HTTP server on 127.0.0.1 and a recorded pipeline run around a transport. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PipelineRunner, pipeline, silentLogger, type ErrorPolicy, type Frame, type FrameNode } from '@voxframe/core';
+import { PipelineRunner, pipeline, silentLogger, type ErrorPolicy, type Frame, type FrameNode, type Logger } from '@voxframe/core';
 
 export interface TestServer {
   readonly server: Server;
@@ -37,8 +37,8 @@ export class RecordedRun {
   readonly finished: Promise<string>;
   #waiters: { predicate: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
 
-  constructor(nodes: FrameNode[], errorPolicy: ErrorPolicy = () => 'continue') {
-    this.runner = new PipelineRunner(pipeline(...nodes), { logger: silentLogger(), errorPolicy, endTimeoutMs: 2000 });
+  constructor(nodes: FrameNode[], errorPolicy: ErrorPolicy = () => 'continue', logger: Logger = silentLogger()) {
+    this.runner = new PipelineRunner(pipeline(...nodes), { logger, errorPolicy, endTimeoutMs: 2000 });
     this.runner.output.subscribe((f) => this.#record(this.downstream, f));
     this.runner.upstreamOutput.subscribe((f) => this.#record(this.upstream, f));
     this.finished = this.runner.run();
