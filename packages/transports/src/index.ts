@@ -27,6 +27,7 @@ export * from './twilio/dialect';
 export * from './twilio/transport';
 export * from './twilio/server';
 export * from './twilio/signature';
+export * from './twilio/twiml';
 export * from './telnyx/dialect';
 export * from './telnyx/transport';
 export * from './telnyx/server';
