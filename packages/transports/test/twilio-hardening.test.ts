@@ -9,7 +9,8 @@ import { createLogger, makeFrame, type Logger } from '@voxframe/core';
 import { outputPacer } from '@voxframe/processors';
 import { attachTwilioServer, twilioSignature, type TwilioServerOptions, type TwilioTransport, type WebSocketEndpoint } from '@voxframe/transports';
 import { FakeTwilio, type FakeTwilioOptions } from './helpers/fake-twilio';
-import { RecordedRun, startServer, until, type TestServer } from './helpers/session';
+import { createVirtualClock } from '@voxframe/core/testing';
+import { RecordedRun, roundTrip, startServer, until, type TestServer } from './helpers/session';
 
 interface Session {
   readonly transport: TwilioTransport;
@@ -74,14 +75,6 @@ async function connect(options: Partial<FakeTwilioOptions> = {}): Promise<{ peer
   const run = session.run as RecordedRun;
   await run.waitFor((f) => f.type === 'start', 3000, 'start frame');
   return { peer: p, session, run };
-}
-
-/** A ping round trip from the peer: everything the server sent before answering has arrived. */
-function roundTrip(p: FakeTwilio): Promise<void> {
-  return new Promise((resolve) => {
-    p.socket.once('pong', () => resolve());
-    p.socket.ping();
-  });
 }
 
 beforeEach(async () => {
@@ -212,20 +205,26 @@ test('the oversize-message error quotes the configured limit', async () => {
 });
 
 test('after stop nothing more is sent, even while the socket stays open and the pacer still holds audio', async () => {
-  mount({}, (t) => new RecordedRun([t.input(), outputPacer({ chunkMs: 20 }), t.output()]));
-  const { peer: p, run } = await connect();
+  const clock = createVirtualClock();
+  mount({}, (t) => new RecordedRun([t.input(), outputPacer({ chunkMs: 20 }), t.output()], () => 'continue', undefined, clock));
+  const { peer: p, session, run } = await connect();
   const pcm = new Int16Array(24_000 * 2).map((_, i) => Math.round(5000 * Math.sin(i / 7)));
   for (let i = 0; i < 20; i++) {
     run.runner.push(makeFrame('audio.output', { samples: pcm.subarray(i * 2400, (i + 1) * 2400), sampleRate: 24_000, channels: 1, utteranceId: 'item_s' }));
   }
-  await until(() => p.media.length >= 5, 3000, 'some media');
-  p.sendStop();
+  for (let i = 0; i < 10; i++) clock.advanceBy(20);
+  await roundTrip(p.socket);
   const atStop = p.media.length;
-  await run.finished;
-  await roundTrip(p);
-  // Only what was already in flight when the server read the stop may arrive (a frame or two), not the rest.
-  expect(p.media.length - atStop).toBeLessThanOrEqual(2);
+  expect(atStop).toBeGreaterThanOrEqual(10);
+  p.sendStop();
+  await until(() => session.transport.stopped, 3000, 'the stop to arrive');
+  // Two more seconds of run clock: the pacer drains what it holds (the graceful end), none of it may go out.
+  for (let i = 0; i < 100; i++) clock.advanceBy(20);
+  await roundTrip(p.socket);
+  expect(p.media.length).toBe(atStop);
+  expect(p.marksSent.length).toBeGreaterThan(0);
   expect(p.socket.readyState).toBe(p.socket.OPEN);
+  await run.waitFor((f) => f.type === 'end', 3000, 'the end frame through the pipeline');
 });
 
 describe('keepalive', () => {

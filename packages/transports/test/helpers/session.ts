@@ -1,5 +1,6 @@
 /** Test helpers: an HTTP server on 127.0.0.1 and a recorded pipeline run around a transport. */
 import { createServer, type Server } from 'node:http';
+import type { SchedulerLike } from 'rxjs';
 import type { AddressInfo } from 'node:net';
 import { PipelineRunner, pipeline, silentLogger, type ErrorPolicy, type Frame, type FrameNode, type Logger } from '@voxframe/core';
 
@@ -37,8 +38,8 @@ export class RecordedRun {
   readonly finished: Promise<string>;
   #waiters: { predicate: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
 
-  constructor(nodes: FrameNode[], errorPolicy: ErrorPolicy = () => 'continue', logger: Logger = silentLogger()) {
-    this.runner = new PipelineRunner(pipeline(...nodes), { logger, errorPolicy, endTimeoutMs: 2000 });
+  constructor(nodes: FrameNode[], errorPolicy: ErrorPolicy = () => 'continue', logger: Logger = silentLogger(), scheduler?: SchedulerLike) {
+    this.runner = new PipelineRunner(pipeline(...nodes), { logger, errorPolicy, endTimeoutMs: 2000, ...(scheduler ? { scheduler } : {}) });
     this.runner.output.subscribe((f) => this.#record(this.downstream, f));
     this.runner.upstreamOutput.subscribe((f) => this.#record(this.upstream, f));
     this.finished = this.runner.run();
@@ -87,4 +88,12 @@ export async function until(condition: () => boolean, timeoutMs = 3000, what = '
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
+}
+
+/** A ping round trip from a client socket: everything the server sent before its pong has arrived. */
+export function roundTrip(socket: import('ws').WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.once('pong', () => resolve());
+    socket.ping();
+  });
 }
