@@ -1,6 +1,6 @@
 import { makeFrame } from '@voxframe/core';
 import { attachVoiceServer, type WebSocketEndpoint, type WebSocketTransport, type VoiceServerOptions } from '@voxframe/transports';
-import { RecordedRun, startServer, until, type TestServer } from './helpers/session';
+import { RecordedRun, roundTrip, startServer, until, type TestServer } from './helpers/session';
 import { TestVoiceClient } from './helpers/voice-client';
 
 interface Session {
@@ -227,6 +227,7 @@ describe('bad input from the client', () => {
     // Four: the audio before hello (reported once the session's input existed) and the three bad messages.
     await until(() => run.of('error', 'upstream').length === 4, 3000, 'errors');
     expect(run.of('error', 'upstream').map((e) => [e.error.code, e.fatal])).toEqual(Array(4).fill(['transport_protocol', false]));
+    await roundTrip(c.socket); // the server's error answers were sent before its pong
     expect(c.json.filter((m) => m.type === 'error')).toHaveLength(4);
     c.sendRaw(Buffer.from(ramp(320).buffer), true);
     await until(() => run.of('audio.input').length === 1, 3000, 'audio after garbage');

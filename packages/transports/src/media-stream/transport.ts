@@ -116,6 +116,7 @@ export class MediaStreamTransport {
       this.#logger.warn('no start message in time; closing');
       this.close(1008, 'no start');
     }, options.startTimeoutMs ?? mediaStreamTransportDefaults.startTimeoutMs);
+    this.#startTimer.unref(); // the socket keeps the process alive, not this guard
     this.#keepalive = new Keepalive(socket, options, (silentMs) => {
       this.report(new ConnectionClosedError(dialect.name, 1006, `no message or pong for ${Math.round(silentMs)} ms (keepalive)`, { recoverable: true }));
     });

@@ -145,6 +145,7 @@ export class WebSocketTransport {
       this.send({ type: 'error', code: 'hello_timeout', message: 'Send a hello message first.', fatal: true });
       socket.close(1008, 'hello timeout');
     }, options.helloTimeoutMs ?? webSocketTransportDefaults.helloTimeoutMs);
+    this.#helloTimer.unref(); // the socket keeps the process alive, not this guard
     this.#keepalive = new Keepalive(socket, options, (silentMs) => {
       const error = new ConnectionClosedError('websocket', 1006, `no message or pong for ${Math.round(silentMs)} ms (keepalive)`, { recoverable: true });
       this.#logger.warn({ code: error.code }, error.message);
