@@ -77,7 +77,10 @@ test('pongs and messages count as signs of life', () => {
   }
   expect(dead).toEqual([]);
   expect(socket.pings).toBe(10);
+  // Life is noted at the next tick (no clock read per message): the last word counts from t=11000.
   timers.advance(3000);
+  expect(dead).toEqual([]);
+  timers.advance(1000);
   expect(dead).toEqual([3000]);
 });
 

@@ -24,7 +24,8 @@ export interface KeepaliveOptions {
   /**
    * A peer from which nothing arrived (no message, no pong) for this long is dead: the socket is terminated
    * (close code 1006) and the session ends. Any message counts as a sign of life, so a carrier that streams audio
-   * every 20 ms is never cut for a late pong.
+   * every 20 ms is never cut for a late pong. Signs of life are noted at the next ping tick (no clock read per
+   * message), so a dead peer is cut between `deadAfterMs` and `deadAfterMs + pingIntervalMs` after its last word.
    * @defaultValue 15000
    */
   readonly deadAfterMs?: number;
@@ -55,6 +56,8 @@ export class Keepalive {
   readonly #onDead: (silentMs: number) => void;
   #handle: unknown;
   #lastHeardMs: number;
+  /** Set by every message and pong; read and reset by the timer (no clock read on the per-message path). */
+  #heard = false;
   #pings = 0;
 
   constructor(socket: WebSocket, options: KeepaliveOptions, onDead: (silentMs: number) => void) {
@@ -66,7 +69,7 @@ export class Keepalive {
     const interval = options.pingIntervalMs ?? keepaliveDefaults.pingIntervalMs;
     if (interval <= 0) return;
     const heard = (): void => {
-      this.#lastHeardMs = this.#timers.now();
+      this.#heard = true;
     };
     socket.on('message', heard);
     socket.on('pong', heard);
@@ -88,7 +91,12 @@ export class Keepalive {
 
   #tick(): void {
     if (this.#socket.readyState !== 1) return;
-    const silentMs = this.#timers.now() - this.#lastHeardMs;
+    const now = this.#timers.now();
+    if (this.#heard) {
+      this.#heard = false;
+      this.#lastHeardMs = now;
+    }
+    const silentMs = now - this.#lastHeardMs;
     if (silentMs >= this.#deadAfterMs) {
       this.stop();
       this.#onDead(silentMs);
