@@ -7,7 +7,7 @@ import { mulaw } from 'alawmulaw';
 import { buildConversation, describeWithSpeech } from '../../processors/test/fixtures/speech';
 import { startDemo, type DemoProcess } from './helpers/demo-process';
 import { FakeTwilio } from './helpers/fake-twilio';
-import { roundTrip, until } from './helpers/session';
+import { httpRequest, roundTrip, until } from './helpers/session';
 
 describeWithSpeech('demo server, Twilio Media Streams with a simulated peer', () => {
   let demo: DemoProcess | undefined;
@@ -72,9 +72,9 @@ describe('demo server, Twilio endpoint edge cases', () => {
 
   test('/twiml answers with a query string; a protocol error is logged once, without a stack trace', async () => {
     demo = await startDemo({ VOXFRAME_LOG_LEVEL: 'info' });
-    const twiml = await fetch(`${demo.url}/twiml?x=1`, { method: 'POST', body: new URLSearchParams({ CallSid: 'CA1' }) });
+    const twiml = await httpRequest(`${demo.url}/twiml?x=1`, { method: 'POST', body: new URLSearchParams({ CallSid: 'CA1' }).toString() });
     expect(twiml.status).toBe(200);
-    expect(await twiml.text()).toMatch(/<Stream url="wss:\/\/127\.0\.0\.1:\d+\/twilio">/);
+    expect(twiml.text).toMatch(/<Stream url="wss:\/\/127\.0\.0\.1:\d+\/twilio">/);
     peer = new FakeTwilio({ url: demo.url.replace('http', 'ws') + '/twilio' });
     await peer.begin();
     peer.sendRaw('{not json');

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { twilioSignature, twilioStreamTwiml } from '@voxframe/transports';
 import { answerTwiml, isTwimlRequest, type TwimlRouteOptions } from '../../../demo/twiml-route';
+import { httpRequest } from './helpers/session';
 
 let server: Server;
 let base: string;
@@ -33,16 +34,16 @@ const form = { CallSid: 'CA42', From: '+15551234567', To: '+15557654321' };
 test('/twiml answers GET and POST, with or without a query string, with a stream to /twilio', async () => {
   await serve({ publicUrl: 'https://agent.example.com' });
   for (const url of ['/twiml', '/twiml?x=1', '/twiml?x=1&y=two']) {
-    const get = await fetch(base + url);
+    const get = await httpRequest(base + url);
     expect(get.status).toBe(200);
-    expect(get.headers.get('content-type')).toBe('text/xml');
-    expect(await get.text()).toContain('<Stream url="wss://agent.example.com/twilio">');
-    const post = await fetch(base + url, { method: 'POST', body: new URLSearchParams(form) });
+    expect(get.headers['content-type']).toBe('text/xml');
+    expect(get.text).toContain('<Stream url="wss://agent.example.com/twilio">');
+    const post = await httpRequest(base + url, { method: 'POST', body: new URLSearchParams(form).toString() });
     expect(post.status).toBe(200);
-    expect(await post.text()).toContain('<Parameter name="callSid" value="CA42"/>');
+    expect(post.text).toContain('<Parameter name="callSid" value="CA42"/>');
   }
-  expect((await fetch(base + '/twiml', { method: 'PUT' })).status).toBe(405);
-  expect((await fetch(base + '/twimlx')).status).toBe(404);
+  expect((await httpRequest(base + '/twiml', { method: 'PUT' })).status).toBe(405);
+  expect((await httpRequest(base + '/twimlx')).status).toBe(404);
 });
 
 test('with an auth token, /twiml needs a valid signature over the full URL and the POST form (403 otherwise)', async () => {
@@ -50,12 +51,12 @@ test('with an auth token, /twiml needs a valid signature over the full URL and t
   const url = 'https://agent.example.com/twiml?x=1';
   const good = twilioSignature('tok', url, form);
   const post = (signature?: string, path = '/twiml?x=1') =>
-    fetch(base + path, { method: 'POST', body: new URLSearchParams(form), headers: signature ? { 'X-Twilio-Signature': signature } : {} });
+    httpRequest(base + path, { method: 'POST', body: new URLSearchParams(form).toString(), headers: signature ? { 'X-Twilio-Signature': signature } : {} });
   expect((await post(good)).status).toBe(200);
   expect((await post()).status).toBe(403);
   expect((await post('AAAA')).status).toBe(403);
   expect((await post(good, '/twiml?x=2')).status).toBe(403); // the query string is signed too
-  const getSigned = await fetch(base + '/twiml?x=1', { headers: { 'X-Twilio-Signature': twilioSignature('tok', url) } });
+  const getSigned = await httpRequest(base + '/twiml?x=1', { headers: { 'X-Twilio-Signature': twilioSignature('tok', url) } });
   expect(getSigned.status).toBe(200);
 });
 

@@ -1,5 +1,5 @@
 /** Test helpers: an HTTP server on 127.0.0.1 and a recorded pipeline run around a transport. */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { SchedulerLike } from 'rxjs';
 import type { AddressInfo } from 'node:net';
 import { PipelineRunner, pipeline, silentLogger, type ErrorPolicy, type Frame, type FrameNode, type Logger } from '@voxframe/core';
@@ -95,5 +95,24 @@ export function roundTrip(socket: import('ws').WebSocket): Promise<void> {
   return new Promise((resolve) => {
     socket.once('pong', () => resolve());
     socket.ping();
+  });
+}
+
+/** One HTTP request without keep-alive (no pooled socket outlives the test), resolving with status and body. */
+export function httpRequest(url: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.body !== undefined) {
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      headers['content-length'] = String(Buffer.byteLength(options.body));
+    }
+    const req = request(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.once('error', reject);
+    req.end(options.body);
   });
 }
