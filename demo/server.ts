@@ -5,7 +5,9 @@
  *   PORT=8080 HOST=0.0.0.0 tsx demo/server.ts
  *
  * Agent: OpenAI Realtime when OPENAI_API_KEY is set (VOXFRAME_OPENAI_BASE_URL points it elsewhere, e.g. the
- * emulator); otherwise the offline echo test. See demo/README.md.
+ * emulator); otherwise the offline echo test. Phone calls: point a Twilio number's voice webhook at `/twiml`; with
+ * TWILIO_AUTH_TOKEN set (and PUBLIC_URL behind a proxy) the webhook and the `/twilio` upgrade must carry a valid
+ * X-Twilio-Signature. See demo/README.md.
  *
  * @packageDocumentation
  */
@@ -17,18 +19,19 @@ import { attachTwilioServer, attachVoiceServer, type WebSocketEndpoint } from '@
 import { selectAgent, type AgentChoice } from './agents/select';
 import { LatencyProbe } from './latency-probe';
 import { serveStatic } from './static';
+import { answerTwiml, isTwimlRequest } from './twiml-route';
 
 const logger = createLogger({ name: 'voxframe-demo' });
 const agent = selectAgent(process.env);
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
+const twilioAuthToken = process.env.TWILIO_AUTH_TOKEN || undefined;
+const publicUrl = process.env.PUBLIC_URL || undefined;
 
 /** Runs one session's pipeline until the peer leaves; never lets a failure take the server down. */
 async function runSession(kind: string, nodes: FrameNode[], closed: Promise<unknown>, log: Logger): Promise<void> {
   const runner = new PipelineRunner(pipeline(...nodes), { logger: log, idleTimeoutMs: 10 * 60_000, endTimeoutMs: 3000 });
-  runner.events.subscribe((event) => {
-    if (event.type === 'error') log.warn({ code: event.error.code, fatal: event.fatal, processor: event.processor }, event.error.message);
-  });
+  // Errors are logged once, where they happen (the processor or transport that reported them): nothing to add here.
   // The input transport pushes an end frame when the peer leaves; cancel releases everything once the socket closed.
   void closed.then(() => runner.cancel(`${kind} peer left`));
   const reason = await runner.run();
@@ -46,25 +49,10 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-function twiml(req: IncomingMessage): string {
-  const base = process.env.PUBLIC_URL ?? `https://${req.headers.host ?? 'localhost'}`;
-  const wss = base.replace(/^http/, 'ws').replace(/\/+$/, '') + '/twilio';
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<Response>
-  <Connect>
-    <Stream url="${wss}">
-      <Parameter name="source" value="voxframe-demo"/>
-    </Stream>
-  </Connect>
-</Response>
-`;
-}
-
 function startServer(choice: AgentChoice): void {
   const server = createServer((req, res) => {
-    if (req.url === '/twiml' && (req.method === 'POST' || req.method === 'GET')) {
-      res.writeHead(200, { 'content-type': 'text/xml' });
-      res.end(twiml(req));
+    if (isTwimlRequest(req)) {
+      void answerTwiml(req, res, { streamPath: '/twilio', logger, ...(twilioAuthToken ? { authToken: twilioAuthToken } : {}), ...(publicUrl ? { publicUrl } : {}) });
       return;
     }
     if (req.url === '/health') {
@@ -104,6 +92,9 @@ function startServer(choice: AgentChoice): void {
       path: '/twilio',
       logger,
       maxConnections: 50,
+      // Twilio signs the upgrade; with the token set, unsigned or wrongly signed connections get 401.
+      ...(twilioAuthToken ? { authToken: twilioAuthToken } : {}),
+      ...(publicUrl ? { publicUrl: publicUrl.replace(/^http/, 'ws') } : {}),
       onSession: async (transport) => {
         const log = logger.child({ transport: 'twilio' });
         const middle = await choice.build();

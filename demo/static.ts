@@ -15,6 +15,9 @@ const FILES: Record<string, { path: string; type: string }> = {
   '/index.html': { path: join(PUBLIC, 'index.html'), type: 'text/html; charset=utf-8' },
   '/app.js': { path: join(PUBLIC, 'app.js'), type: 'text/javascript; charset=utf-8' },
   '/style.css': { path: join(PUBLIC, 'style.css'), type: 'text/css; charset=utf-8' },
+  '/page-state.js': { path: join(PUBLIC, 'page-state.js'), type: 'text/javascript; charset=utf-8' },
+  // A file of this origin, so the icon obeys the page's own CSP (a `data:` icon is refused by `default-src 'self'`).
+  '/favicon.svg': { path: join(PUBLIC, 'favicon.svg'), type: 'image/svg+xml' },
   '/voxframe-client.js': { path: CLIENT, type: 'text/javascript; charset=utf-8' },
 };
 

@@ -8,6 +8,8 @@
  *
  * Every setting of the provider (`extra` in the config) is documented in packages/s2s-openai/README.md.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PipelineRunner, createLogger, createS2S, pipeline, type Hooks } from '@voxframe/core';
 import { ToolRegistry, defineTool, s2sProcessor } from '@voxframe/processors';
 import '@voxframe/s2s-openai';
@@ -34,7 +36,7 @@ function parseArgs(argv: readonly string[]): Args {
   }
   return {
     ...(positional[0] === undefined ? {} : { input: positional[0] }),
-    output: positional[1] ?? 'reply.wav',
+    output: positional[1] ?? join(tmpdir(), 'voxframe-reply.wav'), // not the working directory (the repo root)
     emulator,
     ...(flags.voice === undefined ? {} : { voice: flags.voice }),
     ...(flags.model === undefined ? {} : { model: flags.model }),

@@ -1,13 +1,28 @@
 // The demo page: wires the voxframe browser client to the controls, meters, transcript, latency table and log.
+// The decisions (status pill, flush wording, guidance) live in page-state.js, which the tests import.
 import { VoiceClient } from '/voxframe-client.js';
+import {
+  audioConstraints,
+  describeFlush,
+  initialStatus,
+  latencyCells,
+  micErrorAdvice,
+  microphoneOptions,
+  nextStatus,
+  statusView,
+  transcriptNote,
+} from '/page-state.js';
 
 const $ = (id) => document.getElementById(id);
 const talk = $('talk');
 const interruptButton = $('interrupt');
 const statusEl = $('status');
-const state = { client: undefined, turns: 0, log: [] };
+const textForm = $('text-form');
+const textInput = $('text-input');
+const micSelect = $('mic');
+const state = { client: undefined, turns: 0, status: initialStatus(), manualInterrupt: false };
 // Exposed for automated tests (Playwright reads it); not an API.
-window.voxframeDemo = { state: 'idle', events: [], latencies: [], flushes: 0, audioStarts: 0, played: [], errors: [], agent: undefined };
+window.voxframeDemo = { state: 'idle', status: 'idle', events: [], latencies: [], flushes: 0, flushLog: [], audioStarts: 0, played: [], errors: [], agent: undefined };
 
 function log(text, cls) {
   const li = document.createElement('li');
@@ -18,21 +33,41 @@ function log(text, cls) {
   while (list.children.length > 200) list.lastChild.remove();
 }
 
-function setStatus(s, text) {
-  statusEl.dataset.state = s;
-  statusEl.textContent = text;
+function onStatus(event) {
+  state.status = nextStatus(state.status, event);
+  const view = statusView(state.status);
+  statusEl.dataset.state = view.state;
+  statusEl.textContent = view.text;
+  window.voxframeDemo.state = view.state;
+  window.voxframeDemo.status = view.text;
 }
 
 function addTranscript(role, text) {
+  $('transcript-note').hidden = true;
   const li = document.createElement('li');
   li.className = role;
   li.textContent = `${role === 'user' ? 'you' : 'bot'}: ${text}`;
   $('transcript').append(li);
 }
 
+function showHelp(text) {
+  const help = $('help');
+  help.hidden = text === undefined;
+  help.textContent = text ?? '';
+}
+
+async function listMicrophones() {
+  if (!navigator.mediaDevices?.enumerateDevices) return;
+  const chosen = micSelect.value;
+  const options = microphoneOptions(await navigator.mediaDevices.enumerateDevices());
+  const option = (label, value) => Object.assign(document.createElement('option'), { textContent: label, value });
+  micSelect.replaceChildren(option('default microphone', ''), ...options.map((o) => option(o.label, o.deviceId)));
+  if (options.some((o) => o.deviceId === chosen)) micSelect.value = chosen;
+}
+
 async function start() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const client = new VoiceClient({ url: `${scheme}://${location.host}/voice`, sampleRate: 16000 });
+  const client = new VoiceClient({ url: `${scheme}://${location.host}/voice`, sampleRate: 16000, audio: audioConstraints(micSelect.value) });
   state.client = client;
   client.addEventListener('ready', (e) => {
     const agent = e.detail.agent ?? {};
@@ -41,6 +76,9 @@ async function start() {
     const hint = $('hint');
     hint.hidden = !agent.hint;
     hint.textContent = agent.hint ?? '';
+    const note = transcriptNote(agent);
+    $('transcript-note').hidden = note === undefined || $('transcript').children.length > 0;
+    $('transcript-note').textContent = note ?? '';
     log(`session ${e.detail.sessionId} ready (mic ${e.detail.inputSampleRate} Hz, playback ${e.detail.outputSampleRate} Hz)`);
   });
   client.addEventListener('server-event', (e) => {
@@ -50,30 +88,32 @@ async function start() {
       state.turns += 1;
       window.voxframeDemo.latencies.push(data);
       const row = document.createElement('tr');
-      row.innerHTML = `<td>${state.turns}</td><td>${data.totalMs} ms</td><td>${data.vadMs} ms</td><td>${data.responseMs} ms</td>`;
+      for (const cell of latencyCells(state.turns, data)) row.append(Object.assign(document.createElement('td'), { textContent: cell }));
       $('latency').querySelector('tbody').append(row);
     }
     if (name === 'vad.decision') log(`VAD: ${data.speaking ? 'speech started' : `speech ended (decided ${data.decisionDelayMs} ms later)`} at ${data.ptsMs} ms`);
     else if (name !== 'turn.latency') log(`${name}${data ? ' ' + JSON.stringify(data) : ''}`);
-    if (name === 'user.started-speaking') setStatus('user', 'you are speaking');
-    if (name === 'user.stopped-speaking') setStatus('idle', 'listening');
+    onStatus(name);
   });
   client.addEventListener('audio-start', (e) => {
     window.voxframeDemo.audioStarts += 1;
-    window.voxframeDemo.state = 'bot';
-    setStatus('bot', 'bot is speaking');
+    onStatus('audio-start');
     log(`bot audio ${e.detail.utteranceId} (${e.detail.sampleRate} Hz)`);
   });
   client.addEventListener('played', (e) => {
     window.voxframeDemo.played.push(e.detail);
     if (e.detail.final) {
-      window.voxframeDemo.state = 'listening';
-      setStatus('idle', 'listening');
+      onStatus('played-final');
+      window.voxframeDemo.statusAtFinal = window.voxframeDemo.status;
     }
   });
   client.addEventListener('flush', () => {
     window.voxframeDemo.flushes += 1;
-    log('barge-in: playback flushed');
+    const line = describeFlush(state.manualInterrupt);
+    state.manualInterrupt = false;
+    window.voxframeDemo.flushLog.push(line);
+    log(line);
+    onStatus('flush');
   });
   client.addEventListener('transcript', (e) => e.detail.final && addTranscript(e.detail.role, e.detail.text));
   client.addEventListener('text', (e) => addTranscript(e.detail.role, e.detail.text));
@@ -82,6 +122,7 @@ async function start() {
     log(`error ${e.detail.code}: ${e.detail.message}`, 'error');
   });
   client.addEventListener('level', (e) => {
+    if (state.client !== client) return; // a late report after Stop must not light the meters again
     $('mic-level').value = Math.min(1, e.detail.input * 4);
     $('bot-level').value = Math.min(1, e.detail.output * 4);
   });
@@ -90,37 +131,59 @@ async function start() {
     stopUi();
   });
   await client.start();
-  window.voxframeDemo.state = 'listening';
-  setStatus('idle', 'listening');
+  onStatus('started');
+  void listMicrophones(); // labels are only visible once permission was granted
 }
 
 function stopUi() {
+  state.client = undefined;
   talk.setAttribute('aria-pressed', 'false');
   talk.textContent = 'Start talking';
   interruptButton.disabled = true;
-  setStatus('idle', 'idle');
-  window.voxframeDemo.state = 'idle';
+  textInput.disabled = true;
+  $('mic-level').value = 0;
+  $('bot-level').value = 0;
+  onStatus('stopped');
 }
 
 talk.addEventListener('click', async () => {
   if (talk.getAttribute('aria-pressed') === 'true') {
-    await state.client?.stop();
-    state.client = undefined;
+    const client = state.client;
     stopUi();
+    await client?.stop();
     return;
   }
   talk.setAttribute('aria-pressed', 'true');
   talk.textContent = 'Stop';
   interruptButton.disabled = false;
+  textInput.disabled = false;
+  showHelp(undefined);
   try {
     await start();
   } catch (error) {
     log(`could not start: ${error.message}`, 'error');
-    window.voxframeDemo.errors.push({ code: 'start', message: error.message });
+    window.voxframeDemo.errors.push({ code: 'start', name: error.name, message: error.message });
+    showHelp(micErrorAdvice(error));
+    const client = state.client;
     stopUi();
+    await client?.stop();
   }
 });
-interruptButton.addEventListener('click', () => state.client?.interrupt());
+interruptButton.addEventListener('click', () => {
+  state.manualInterrupt = true;
+  state.client?.interrupt();
+  log('Interrupt pressed');
+});
+textForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = textInput.value.trim();
+  if (text === '' || state.client === undefined) return;
+  state.client.sendText(text);
+  addTranscript('user', text);
+  textInput.value = '';
+});
+micSelect.addEventListener('focus', () => void listMicrophones());
+void listMicrophones();
 
 fetch('/health').then((r) => r.json()).then((h) => {
   $('agent').textContent = h.provider === 'echo' ? 'Agent: offline echo test (press Start talking)' : `Agent: ${h.provider}`;

@@ -6,6 +6,8 @@
  */
 export * from './shared/errors';
 export * from './shared/ws-endpoint';
+export * from './shared/keepalive';
+export type { ConnectionInputOptions } from './shared/connection-input';
 export * from './shared/rate-converter';
 export * from './shared/send-budget';
 export * from './websocket/protocol';
@@ -15,6 +17,7 @@ export * from './websocket/output';
 export * from './websocket/server';
 export * from './media-stream/dialect';
 export * from './media-stream/mark-tracker';
+export * from './media-stream/chunk-sequencer';
 export * from './media-stream/transport';
 export * from './media-stream/input';
 export * from './media-stream/output';
@@ -24,6 +27,7 @@ export * from './twilio/dialect';
 export * from './twilio/transport';
 export * from './twilio/server';
 export * from './twilio/signature';
+export * from './twilio/twiml';
 export * from './telnyx/dialect';
 export * from './telnyx/transport';
 export * from './telnyx/server';

@@ -27,7 +27,7 @@ const audio = (rate: number) => makeFrame('audio.output', { samples: new Int16Ar
 
 test('Twilio output drops audio while the send buffer is over its limit: one recoverable error, then a drop count metric', async () => {
   const socket = new FakeSocket();
-  const transport = new TwilioTransport(socket as unknown as WebSocket, { maxBufferedBytes: 1000 });
+  const transport = new TwilioTransport(socket as unknown as WebSocket, { maxBufferedBytes: 1000, pingIntervalMs: 0 });
   const run = new RecordedRun([transport.input(), transport.output()]);
   socket.deliver(JSON.stringify({ event: 'start', sequenceNumber: '1', streamSid: 'MZ1', start: { streamSid: 'MZ1', accountSid: 'AC', callSid: 'CA', tracks: ['inbound'], customParameters: {}, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } } }));
   await run.waitFor((f) => f.type === 'start');
@@ -47,7 +47,7 @@ test('Twilio output drops audio while the send buffer is over its limit: one rec
 
 test('browser output applies the same policy', async () => {
   const socket = new FakeSocket();
-  const transport = new WebSocketTransport(socket as unknown as WebSocket, { maxBufferedBytes: 1000 });
+  const transport = new WebSocketTransport(socket as unknown as WebSocket, { maxBufferedBytes: 1000, pingIntervalMs: 0 });
   const run = new RecordedRun([transport.input(), transport.output()]);
   socket.deliver(JSON.stringify({ type: 'hello', version: 1, sampleRate: 16000, outputSampleRate: 16000 }));
   await run.waitFor((f) => f.type === 'start');

@@ -32,6 +32,9 @@ const describeE2e = reason === undefined ? describe : REQUIRE_ALL ? describe : d
 
 interface DemoState {
   state: string;
+  status: string;
+  statusAtFinal?: string;
+  flushLog: string[];
   events: { name: string; data?: Record<string, unknown> }[];
   latencies: { totalMs: number; vadMs: number; responseMs: number }[];
   flushes: number;
@@ -104,12 +107,20 @@ describeE2e('browser end to end (headless Chromium, fake microphone)', () => {
     const page = await (browser as Browser).newPage();
     const consoleErrors: string[] = [];
     page.on('pageerror', (e) => consoleErrors.push(e.message));
+    // Console errors too: a CSP violation (e.g. a `data:` favicon under `default-src 'self'`) is only logged there.
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     await page.goto(demo.url);
     await page.click('#talk');
     const ready = await waitForState(page, (s) => s.agent !== undefined, 10_000, 'session ready');
     expect(ready.agent?.provider).toBe('echo');
-    await expect(page.locator('#hint')).toBeDefined();
+    expect(await page.isVisible('#hint')).toBe(true);
     expect(await page.textContent('#hint')).toMatch(/OPENAI_API_KEY/);
+    // Echo mode says why the transcript stays empty.
+    expect(await page.isVisible('#transcript-note')).toBe(true);
+    expect(await page.textContent('#transcript-note')).toMatch(/no speech recognition/);
+    // The microphone picker lists the (fake) device once permission was granted.
+    await page.waitForFunction(`document.getElementById('mic').options.length >= 2`, undefined, { timeout: 5000 });
+    expect(await page.isEnabled('#text-input')).toBe(true);
 
     const answered = await waitForState(page, (s) => s.audioStarts >= 1 && s.played.some((p) => p.playedMs >= 300), 25_000, 'the echo to play');
     expect(answered.events.some((e) => e.name === 'vad.decision' && e.data?.speaking === false)).toBe(true);
@@ -119,6 +130,7 @@ describeE2e('browser end to end (headless Chromium, fake microphone)', () => {
 
     const interrupted = await waitForState(page, (s) => s.flushes >= 1, 25_000, 'barge-in flush');
     expect(interrupted.events.some((e) => e.name === 'interruption.start')).toBe(true);
+    expect(interrupted.flushLog[0]).toBe('barge-in: playback flushed');
     // The barge-in came from the user's second utterance, heard by the VAD while the echo played.
     const decisions = interrupted.events.filter((e) => e.name === 'vad.decision').map((e) => e.data as { speaking: boolean; ptsMs: number });
     const [start, stop, bargeIn] = decisions;
@@ -130,8 +142,24 @@ describeE2e('browser end to end (headless Chromium, fake microphone)', () => {
     expect(final.utteranceId).toBe('echo-1');
     expect(final.playedMs).toBeGreaterThan(300);
     expect(final.playedMs).toBeLessThan(stop.ptsMs - start.ptsMs - 500);
+    // After the barge-in the echo's playback ended while the user was still talking: the pill says so.
+    // (The final report comes ~100 ms after the flush; the interrupting utterance lasts about 3 s.)
+    expect(echoFinal.statusAtFinal).toBe('you are speaking');
+    // The latency table fits a phone-width screen (no clipped columns).
+    await page.setViewportSize({ width: 360, height: 740 });
+    const fits = (await page.evaluate(`(() => {
+      const table = document.getElementById('latency');
+      const wrap = table.parentElement;
+      return { right: table.getBoundingClientRect().right, width: window.innerWidth, overflow: wrap.scrollWidth > wrap.clientWidth };
+    })()`)) as { right: number; width: number; overflow: boolean };
+    expect(fits.right).toBeLessThanOrEqual(fits.width);
+    expect(fits.overflow).toBe(false);
     expect(consoleErrors).toEqual([]);
     await page.click('#talk');
+    // After Stop the meters rest at zero and the pill says idle.
+    await waitForState(page, (s) => s.state === 'idle', 5000, 'idle after Stop');
+    expect(await page.evaluate(`document.getElementById('bot-level').value`)).toBe(0);
+    expect(await page.evaluate(`document.getElementById('mic-level').value`)).toBe(0);
     await page.close();
     await demo.stop();
     demo = undefined;

@@ -7,7 +7,7 @@ import { mulaw } from 'alawmulaw';
 import { buildConversation, describeWithSpeech } from '../../processors/test/fixtures/speech';
 import { startDemo, type DemoProcess } from './helpers/demo-process';
 import { FakeTwilio } from './helpers/fake-twilio';
-import { until } from './helpers/session';
+import { httpRequest, roundTrip, until } from './helpers/session';
 
 describeWithSpeech('demo server, Twilio Media Streams with a simulated peer', () => {
   let demo: DemoProcess | undefined;
@@ -58,5 +58,35 @@ describeWithSpeech('demo server, Twilio Media Streams with a simulated peer', ()
     clearInterval(ticker);
     caller.sendStop();
     caller.close();
+  }, 60_000);
+});
+
+describe('demo server, Twilio endpoint edge cases', () => {
+  let demo: DemoProcess | undefined;
+  let peer: FakeTwilio | undefined;
+
+  afterAll(async () => {
+    peer?.terminate();
+    await demo?.stop();
+  });
+
+  test('/twiml answers with a query string; a protocol error is logged once, without a stack trace', async () => {
+    demo = await startDemo({ VOXFRAME_LOG_LEVEL: 'info' });
+    const twiml = await httpRequest(`${demo.url}/twiml?x=1`, { method: 'POST', body: new URLSearchParams({ CallSid: 'CA1' }).toString() });
+    expect(twiml.status).toBe(200);
+    expect(twiml.text).toMatch(/<Stream url="wss:\/\/127\.0\.0\.1:\d+\/twilio">/);
+    peer = new FakeTwilio({ url: demo.url.replace('http', 'ws') + '/twilio' });
+    await peer.begin();
+    peer.sendRaw('{not json');
+    peer.sendMedia(mulaw.encode(new Int16Array(160)));
+    await roundTrip(peer.socket);
+    const caller = peer;
+    const running = demo;
+    await until(() => running.output().includes('not JSON'), 5000, 'the protocol error in the log');
+    caller.sendStop();
+    await until(() => running.output().includes('session finished'), 5000, 'the session to finish');
+    const lines = running.output().split('\n').filter((l) => l.includes('not JSON'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/"stack"/);
   }, 60_000);
 });

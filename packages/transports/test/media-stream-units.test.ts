@@ -1,5 +1,5 @@
 import { alaw, mulaw } from 'alawmulaw';
-import { MarkTracker, isValidTwilioSignature, parseTwilioMessage, telnyxDialect, twilioDialect, twilioSignature, twilioSignatureAuthenticator } from '@voxframe/transports';
+import { MarkTracker, isValidTwilioSignature, isValidTwilioWebhook, parseTwilioMessage, telnyxDialect, twilioDialect, twilioSignature, twilioSignatureAuthenticator } from '@voxframe/transports';
 import { decodePayload, encodeSamples } from '../src/media-stream/codec';
 
 describe('MarkTracker (the telephony playback clock)', () => {
@@ -95,7 +95,7 @@ describe('Telnyx dialect (protocol note §7)', () => {
 
   test('media, dtmf, mark, stop and error frames parse; outbound messages carry no stream id', () => {
     expect(telnyxDialect.parse('{"event":"media","sequence_number":"4","stream_id":"s","media":{"track":"inbound","chunk":"3","timestamp":"40","payload":"AAAA"}}'))
-      .toEqual({ ok: true, event: { kind: 'media', track: 'inbound', chunk: 3, timestampMs: 40, payload: 'AAAA' } });
+      .toEqual({ ok: true, event: { kind: 'media', track: 'inbound', chunk: 3, timestampMs: 40, payload: 'AAAA', streamId: 's' } });
     expect(telnyxDialect.parse('{"event":"dtmf","dtmf":{"digit":"7"}}')).toEqual({ ok: true, event: { kind: 'dtmf', digit: '7' } });
     expect(telnyxDialect.parse('{"event":"mark","mark":{"name":"m1"}}')).toEqual({ ok: true, event: { kind: 'mark', name: 'm1' } });
     expect(telnyxDialect.parse('{"event":"stop"}')).toEqual({ ok: true, event: { kind: 'stop' } });
@@ -120,15 +120,25 @@ describe('Twilio signatures', () => {
     expect(isValidTwilioSignature('12345', url, 'short', params)).toBe(false);
   });
 
-  test('the authenticator accepts matching or (by default) missing signatures and refuses wrong ones', () => {
+  test('the authenticator accepts matching signatures and refuses wrong and (by default) missing ones', () => {
     const auth = twilioSignatureAuthenticator({ authToken: 'tok', publicUrl: 'wss://agent.example.com/' });
-    const strict = twilioSignatureAuthenticator({ authToken: 'tok', publicUrl: 'wss://agent.example.com', requireSignature: true });
-    const request = (signature?: string) => ({ url: '/twilio', headers: signature ? { 'x-twilio-signature': signature } : {} }) as never;
+    const lax = twilioSignatureAuthenticator({ authToken: 'tok', publicUrl: 'wss://agent.example.com', requireSignature: false });
+    const fromHost = twilioSignatureAuthenticator({ authToken: 'tok' });
+    const request = (signature?: string) => ({ url: '/twilio', headers: { host: 'agent.example.com', ...(signature ? { 'x-twilio-signature': signature } : {}) } }) as never;
     const good = twilioSignature('tok', 'wss://agent.example.com/twilio');
     expect(auth(request(good))).toBe(true);
-    expect(auth(request())).toBe(true);
+    expect(auth(request())).toBe(false);
     expect(auth(request('AAAA'))).toBe(false);
-    expect(strict(request())).toBe(false);
-    expect(strict(request(good))).toBe(true);
+    expect(lax(request())).toBe(true);
+    expect(lax(request('AAAA'))).toBe(false);
+    expect(fromHost(request(good))).toBe(true);
+  });
+
+  test('webhooks (the TwiML request) are checked over the full URL with its query string and the POST form', () => {
+    const request = (signature: string | undefined, url: string) => ({ url, headers: { host: 'mycompany.com', ...(signature ? { 'x-twilio-signature': signature } : {}) } }) as never;
+    const signature = twilioSignature('12345', url, params);
+    expect(isValidTwilioWebhook(request(signature, '/myapp.php?foo=1&bar=2'), { authToken: '12345', params })).toBe(true);
+    expect(isValidTwilioWebhook(request(signature, '/myapp.php?foo=1&bar=3'), { authToken: '12345', params })).toBe(false);
+    expect(isValidTwilioWebhook(request(undefined, '/myapp.php?foo=1&bar=2'), { authToken: '12345', params })).toBe(false);
   });
 });

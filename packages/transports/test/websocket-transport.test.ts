@@ -1,6 +1,6 @@
 import { makeFrame } from '@voxframe/core';
 import { attachVoiceServer, type WebSocketEndpoint, type WebSocketTransport, type VoiceServerOptions } from '@voxframe/transports';
-import { RecordedRun, startServer, until, type TestServer } from './helpers/session';
+import { RecordedRun, roundTrip, startServer, until, type TestServer } from './helpers/session';
 import { TestVoiceClient } from './helpers/voice-client';
 
 interface Session {
@@ -26,15 +26,15 @@ function mount(options: Partial<VoiceServerOptions> = {}): void {
   });
 }
 
-function client(headers: Record<string, string> = {}, path = '/voice'): TestVoiceClient {
-  const c = new TestVoiceClient(server.url(path), headers);
+function client(headers: Record<string, string> = {}, path = '/voice', autoPong = true): TestVoiceClient {
+  const c = new TestVoiceClient(server.url(path), headers, { autoPong });
   clients.push(c);
   return c;
 }
 
-async function connected(): Promise<{ client: TestVoiceClient; session: Session }> {
+async function connected(autoPong = true): Promise<{ client: TestVoiceClient; session: Session }> {
   const before = sessions.length;
-  const c = client();
+  const c = client({}, '/voice', autoPong);
   await c.hello(16000);
   await until(() => sessions.length > before, 3000, 'session');
   const session = sessions[sessions.length - 1];
@@ -227,6 +227,7 @@ describe('bad input from the client', () => {
     // Four: the audio before hello (reported once the session's input existed) and the three bad messages.
     await until(() => run.of('error', 'upstream').length === 4, 3000, 'errors');
     expect(run.of('error', 'upstream').map((e) => [e.error.code, e.fatal])).toEqual(Array(4).fill(['transport_protocol', false]));
+    await roundTrip(c.socket); // the server's error answers were sent before its pong
     expect(c.json.filter((m) => m.type === 'error')).toHaveLength(4);
     c.sendRaw(Buffer.from(ramp(320).buffer), true);
     await until(() => run.of('audio.input').length === 1, 3000, 'audio after garbage');
@@ -237,7 +238,29 @@ describe('bad input from the client', () => {
     c.sendRaw(Buffer.alloc(10_000), true);
     expect((await c.closed).code).toBe(1009);
     const error = await session.run.waitFor((f) => f.type === 'error' && f.fatal);
-    expect(error).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(error).toMatchObject({ error: { code: 'payload_too_large', details: { limitBytes: 8192 } } });
+    expect(error.type === 'error' && error.error.message).toMatch(/exceeded 8192 bytes/);
+  });
+
+  test('keepalive: a half-open browser (no pong, no message) is cut after deadAfterMs and its pipeline ends', async () => {
+    await endpoint?.close();
+    mount({ pingIntervalMs: 20, deadAfterMs: 150 });
+    const { client: c, session } = await connected(false);
+    const end = await session.run.waitFor((f) => f.type === 'end', 3000, 'end');
+    expect(end).toMatchObject({ reason: 'connection lost (code 1006)' });
+    expect(session.run.of('error', 'upstream').map((e) => e.error.code)).toContain('connection_closed');
+    expect((await c.closed).code).toBe(1006);
+  });
+
+  test('keepalive: a silent browser that answers pings is kept', async () => {
+    await endpoint?.close();
+    mount({ pingIntervalMs: 20, deadAfterMs: 150 });
+    const { client: c, session } = await connected();
+    let pings = 0;
+    c.socket.on('ping', () => (pings += 1));
+    await until(() => pings >= 20, 5000, '20 pings');
+    expect(session.run.of('end')).toHaveLength(0);
+    expect(session.transport.open).toBe(true);
   });
 
   test('an abrupt disconnect ends that session; the server keeps serving new ones', async () => {

@@ -25,14 +25,14 @@ export interface MediaStreamStart {
   readonly tracks: readonly string[];
 }
 
-/** Neutral inbound events. */
+/** Neutral inbound events. `streamId`, when the message names one, is checked against the stream's own. */
 export type MediaStreamEvent =
   | { readonly kind: 'connected' }
   | { readonly kind: 'start'; readonly start: MediaStreamStart }
-  | { readonly kind: 'media'; readonly track: string; readonly chunk: number; readonly timestampMs: number; readonly payload: string }
-  | { readonly kind: 'dtmf'; readonly digit: string }
-  | { readonly kind: 'mark'; readonly name: string }
-  | { readonly kind: 'stop' }
+  | { readonly kind: 'media'; readonly track: string; readonly chunk: number; readonly timestampMs: number; readonly payload: string; readonly streamId?: string }
+  | { readonly kind: 'dtmf'; readonly digit: string; readonly streamId?: string }
+  | { readonly kind: 'mark'; readonly name: string; readonly streamId?: string }
+  | { readonly kind: 'stop'; readonly streamId?: string }
   | { readonly kind: 'provider-error'; readonly code: string; readonly message: string };
 
 /** A parse result: an event, or why the message was rejected. */

@@ -5,24 +5,36 @@
  */
 import { makeFrame } from '@voxframe/core';
 import { ConnectionInput } from '../shared/connection-input';
+import { MediaSequenceError } from '../shared/errors';
+import { ChunkSequencer, type ChunkSequenceStats } from './chunk-sequencer';
 import { decodePayload } from './codec';
 import type { MediaStreamTransport } from './transport';
 
+/** Late chunks between two reports (the first late chunk is reported, then one report per this many). */
+const LATE_REPORT_EVERY = 100;
+
 /**
  * Pushes `audio.input` frames (PCM16 at the stream's rate, 8 kHz for Twilio) for the inbound track, `dtmf` frames
- * for key presses, and an `end` frame when the call ends (`stop`) or the socket closes. Chunks that arrive out of
- * order behind newer ones are dropped and counted (Telnyx does not guarantee order, protocol note §7).
+ * for key presses, and an `end` frame when the call ends (`stop`) or the socket closes. Audio that arrives before
+ * the pipeline runs (in the same instant as `start`, or while `onSession` builds the pipeline) is held and pushed
+ * right after the start frame. Chunks that arrive late behind newer ones are dropped, counted and reported (Telnyx
+ * does not guarantee order, protocol note §7); a jump of the chunk counter resynchronises (see
+ * {@link ChunkSequencer}), so one odd number never silences the call.
  */
 export class MediaStreamInput extends ConnectionInput {
   readonly #transport: MediaStreamTransport;
   /** Scratch for base64 decoding: no allocation per message beyond the frame's own samples. */
   #scratch = Buffer.allocUnsafe(4096);
-  #lastChunk = -1;
-  #outOfOrder = 0;
+  readonly #sequencer = new ChunkSequencer();
 
-  constructor(transport: MediaStreamTransport) {
-    super({ name: `${transport.dialect.name}Input` });
+  constructor(transport: MediaStreamTransport, maxEarlyFrames?: number) {
+    super({ name: `${transport.dialect.name}Input`, ...(maxEarlyFrames !== undefined ? { maxEarlyFrames } : {}) });
     this.#transport = transport;
+  }
+
+  /** Chunk order counters: accepted, late (dropped), resyncs, missing. */
+  get sequenceStats(): ChunkSequenceStats {
+    return this.#sequencer.stats;
   }
 
   /** The carrier's `start` message: codec and rate. */
@@ -33,24 +45,34 @@ export class MediaStreamInput extends ConnectionInput {
   /** @internal One `media` message. */
   acceptMedia(track: string, chunk: number, timestampMs: number, payload: string): void {
     const start = this.#transport.start;
-    if (this.state !== 'running' || start === undefined) return;
+    if (start === undefined) return;
     if (track !== 'inbound' && track !== 'inbound_track') return; // bidirectional streams carry the caller only (§1)
-    if (chunk > 0 && chunk <= this.#lastChunk) {
-      this.#outOfOrder += 1;
-      if (this.#outOfOrder === 1 || this.#outOfOrder % 100 === 0) this.logger.warn({ dropped: this.#outOfOrder }, 'late media chunks dropped');
+    const previous = this.#sequencer.lastChunk;
+    const decision = this.#sequencer.decide(chunk);
+    if (decision === 'late') {
+      const late = this.#sequencer.stats.late;
+      if (late === 1 || late % LATE_REPORT_EVERY === 0) {
+        this.#transport.report(
+          new MediaSequenceError(this.#transport.dialect.name, `${late} late media chunk(s) dropped so far (chunk ${chunk} after ${previous}).`, { late, chunk, newest: previous }),
+        );
+      }
       return;
     }
-    if (chunk > 0) this.#lastChunk = chunk;
+    if (decision === 'resync') {
+      this.#transport.report(
+        new MediaSequenceError(this.#transport.dialect.name, `media chunk counter jumped from ${previous} to ${chunk}; resynchronised on it.`, { from: previous, to: chunk }),
+      );
+    }
     const maxBytes = (payload.length >> 2) * 3;
     if (maxBytes > this.#scratch.length) this.#scratch = Buffer.allocUnsafe(maxBytes);
     const length = this.#scratch.write(payload, 0, 'base64');
     if (length === 0) return;
     const samples = decodePayload(start.codec, this.#scratch.subarray(0, length));
-    this.push(makeFrame('audio.input', { samples, sampleRate: start.sampleRate, channels: 1 }, { ptsMs: timestampMs }));
+    this.pushFromPeer(makeFrame('audio.input', { samples, sampleRate: start.sampleRate, channels: 1 }, { ptsMs: timestampMs }));
   }
 
   /** @internal The caller pressed a key. */
   acceptDtmf(digit: string): void {
-    if (this.state === 'running') this.push(makeFrame('dtmf', { digit }));
+    this.pushFromPeer(makeFrame('dtmf', { digit }));
   }
 }

@@ -5,13 +5,15 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { silentLogger, type Logger, type VoxframeError } from '@voxframe/core';
-import { ConnectionClosedError, PayloadTooLargeError, TransportProtocolError } from '../shared/errors';
+import { ConnectionClosedError, ForeignStreamError, PayloadTooLargeError, TransportProtocolError } from '../shared/errors';
+import { Keepalive, type KeepaliveOptions } from '../shared/keepalive';
+import { webSocketEndpointDefaults } from '../shared/ws-endpoint';
 import type { MediaStreamDialect, MediaStreamEvent, MediaStreamStart } from './dialect';
 import { MediaStreamInput } from './input';
 import { MediaStreamOutput } from './output';
 
 /** Options of {@link MediaStreamTransport}. */
-export interface MediaStreamTransportOptions {
+export interface MediaStreamTransportOptions extends KeepaliveOptions {
   /** Logger (a child with the provider and stream id is made). @defaultValue a silent logger */
   readonly logger?: Logger;
   /**
@@ -37,6 +39,18 @@ export interface MediaStreamTransportOptions {
    * @defaultValue 262144
    */
   readonly maxBufferedBytes?: number;
+  /**
+   * Largest message the socket accepts (set on the WebSocket server; {@link attachTwilioServer} passes it on), quoted
+   * in the `payload_too_large` error.
+   * @defaultValue 65536
+   */
+  readonly maxPayloadBytes?: number;
+  /**
+   * Audio frames held while the pipeline is not yet running (audio in the same instant as `start`, or while
+   * `onSession` still builds the pipeline); beyond it the oldest are dropped and reported.
+   * @defaultValue 1000 (20 s of 20 ms frames)
+   */
+  readonly maxEarlyFrames?: number;
 }
 
 /** Defaults of {@link MediaStreamTransportOptions}. */
@@ -45,6 +59,10 @@ export const mediaStreamTransportDefaults = {
   markIntervalMs: 200,
   maxProtocolErrors: 20,
   maxBufferedBytes: 262_144,
+  maxPayloadBytes: webSocketEndpointDefaults.maxPayloadBytes,
+  maxEarlyFrames: 1000,
+  pingIntervalMs: 5000,
+  deadAfterMs: 15_000,
 } as const satisfies MediaStreamTransportOptions;
 
 /**
@@ -70,6 +88,7 @@ export class MediaStreamTransport {
   #startTimer: ReturnType<typeof setTimeout> | undefined;
   #protocolErrors = 0;
   #stopReceived = false;
+  readonly #keepalive: Keepalive;
 
   constructor(socket: WebSocket, dialect: MediaStreamDialect, options: MediaStreamTransportOptions = {}) {
     this.#socket = socket;
@@ -97,11 +116,20 @@ export class MediaStreamTransport {
       this.#logger.warn('no start message in time; closing');
       this.close(1008, 'no start');
     }, options.startTimeoutMs ?? mediaStreamTransportDefaults.startTimeoutMs);
+    this.#startTimer.unref(); // the socket keeps the process alive, not this guard
+    this.#keepalive = new Keepalive(socket, options, (silentMs) => {
+      this.report(new ConnectionClosedError(dialect.name, 1006, `no message or pong for ${Math.round(silentMs)} ms (keepalive)`, { recoverable: true }));
+    });
+  }
+
+  /** Keepalive pings sent so far. */
+  get pingsSent(): number {
+    return this.#keepalive.pings;
   }
 
   /** The input processor: caller audio -> `audio.input` (PCM16 at the stream rate), keys -> `dtmf`, stop -> `end`. */
   input(): MediaStreamInput {
-    this.#input ??= new MediaStreamInput(this);
+    this.#input ??= new MediaStreamInput(this, this.#options.maxEarlyFrames);
     return this.#input;
   }
 
@@ -125,9 +153,14 @@ export class MediaStreamTransport {
     return this.#start?.customParameters ?? {};
   }
 
-  /** Whether the socket is open. */
+  /** Whether audio may be sent: the socket is open and the carrier has not sent `stop`. */
   get open(): boolean {
-    return this.#socket.readyState === 1;
+    return this.#socket.readyState === 1 && !this.#stopReceived;
+  }
+
+  /** Whether the carrier sent `stop` (the call ended; nothing is sent any more). */
+  get stopped(): boolean {
+    return this.#stopReceived;
   }
 
   /** Bytes waiting in the socket's send buffer. */
@@ -140,9 +173,9 @@ export class MediaStreamTransport {
     return this.#logger;
   }
 
-  /** Sends one text message (dropped when the socket is not open). */
+  /** Sends one text message (dropped when the socket is not open or the carrier sent `stop`). */
   sendText(message: string): void {
-    if (this.#socket.readyState === 1) this.#socket.send(message);
+    if (this.#socket.readyState === 1 && !this.#stopReceived) this.#socket.send(message);
   }
 
   /**
@@ -167,6 +200,10 @@ export class MediaStreamTransport {
   }
 
   #dispatch(event: MediaStreamEvent): void {
+    if ('streamId' in event && event.streamId !== undefined && this.#start !== undefined && event.streamId !== this.#start.streamId) {
+      this.#countProtocolError(new ForeignStreamError(this.dialect.name, event.kind, this.#start.streamId, event.streamId));
+      return;
+    }
     switch (event.kind) {
       case 'connected':
         return;
@@ -186,10 +223,11 @@ export class MediaStreamTransport {
           this.#protocolError('media before start');
           return;
         }
-        this.#input?.acceptMedia(event.track, event.chunk, event.timestampMs, event.payload);
+        // The input exists from the first media on: audio that arrives before the pipeline runs is held, not lost.
+        this.input().acceptMedia(event.track, event.chunk, event.timestampMs, event.payload);
         return;
       case 'dtmf':
-        this.#input?.acceptDtmf(event.digit);
+        this.input().acceptDtmf(event.digit);
         return;
       case 'mark':
         this.#output?.acceptMark(event.name);
@@ -197,17 +235,21 @@ export class MediaStreamTransport {
       case 'stop':
         this.#stopReceived = true;
         this.#logger.info('stream stopped by the carrier');
-        this.#input?.acceptEnd('call ended');
+        this.input().acceptEnd('call ended');
         return;
       case 'provider-error':
-        this.#report(new TransportProtocolError(this.dialect.name, `carrier error ${event.code}: ${event.message}`), false);
+        this.report(new TransportProtocolError(this.dialect.name, `carrier error ${event.code}: ${event.message}`), false);
         return;
     }
   }
 
   #protocolError(reason: string): void {
+    this.#countProtocolError(new TransportProtocolError(this.dialect.name, reason));
+  }
+
+  #countProtocolError(error: VoxframeError): void {
     this.#protocolErrors += 1;
-    this.#report(new TransportProtocolError(this.dialect.name, reason), false);
+    this.report(error, false);
     const max = this.#options.maxProtocolErrors ?? mediaStreamTransportDefaults.maxProtocolErrors;
     if (this.#protocolErrors === max) {
       this.#logger.warn({ errors: this.#protocolErrors }, 'too many protocol errors; closing');
@@ -215,26 +257,30 @@ export class MediaStreamTransport {
     }
   }
 
-  #report(error: VoxframeError, fatal: boolean): void {
-    this.#logger.warn({ code: error.code }, error.message);
+  /**
+   * @internal Reports an error of this connection: one log line (the stack trace only at debug level) and an error
+   * frame from the input.
+   */
+  report(error: VoxframeError, fatal = false): void {
+    this.#logger[fatal ? 'error' : 'warn']({ code: error.code, fatal }, error.message);
+    this.#logger.debug({ err: error }, 'error detail');
     this.#input?.acceptError(error, fatal);
   }
 
   #onSocketError(error: Error & { code?: string }): void {
     if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      const limit = (this.#socket as unknown as { _maxPayload?: number })._maxPayload ?? 0;
-      this.#report(new PayloadTooLargeError(this.dialect.name, limit), true);
+      this.report(new PayloadTooLargeError(this.dialect.name, this.#options.maxPayloadBytes ?? mediaStreamTransportDefaults.maxPayloadBytes), true);
       return;
     }
-    this.#report(new TransportProtocolError(this.dialect.name, `socket error: ${error.message}`, { cause: error, recoverable: false }), true);
+    this.report(new TransportProtocolError(this.dialect.name, `socket error: ${error.message}`, { cause: error, recoverable: false }), true);
   }
 
   #onClose(code: number, reason: string): void {
     this.#logger.info({ code, reason }, 'connection closed');
     if (!this.#stopReceived && code !== 1000 && code !== 1001) {
-      this.#report(new ConnectionClosedError(this.dialect.name, code, reason || 'without a stop message', { recoverable: true }), false);
+      this.report(new ConnectionClosedError(this.dialect.name, code, reason || 'without a stop message', { recoverable: true }), false);
     }
-    this.#input?.acceptEnd(this.#stopReceived ? 'call ended' : `connection closed (code ${code})`);
+    this.input().acceptEnd(this.#stopReceived ? 'call ended' : `connection closed (code ${code})`);
     this.#output?.connectionClosed();
   }
 }

@@ -16,7 +16,7 @@ export interface MemoryTransportOptions {
 /** Defaults of {@link MemoryTransportOptions}. */
 export const memoryTransportDefaults = { sampleRate: 16000, chunkMs: 20 } as const satisfies MemoryTransportOptions;
 
-/** The input side: frames the test writes are pushed downstream once the pipeline runs. */
+/** The input side: frames the test writes are pushed downstream once the pipeline runs; frames that reach it upstream are recorded. */
 export class MemoryInput extends FrameProcessor {
   /** Frames that reached the head going upstream (errors, interruption requests, playback progress). */
   readonly upstreamFrames: Frame[] = [];
@@ -47,9 +47,12 @@ export class MemoryInput extends FrameProcessor {
   }
 }
 
-/** The output side: records everything that reaches the tail. */
+/**
+ * The output side: records every frame that reaches the tail going downstream, system frames included (`start`,
+ * `interruption.start`, `cancel`, errors), data and control frames, and `end`, in arrival order.
+ */
 export class MemoryOutput extends FrameProcessor {
-  /** Every frame that arrived downstream, in order. */
+  /** Every frame that arrived downstream, in arrival order (system frames included). */
   readonly frames: Frame[] = [];
   /** Interruptions seen (barge-ins that reached the output). */
   interruptions = 0;
@@ -58,9 +61,10 @@ export class MemoryOutput extends FrameProcessor {
     super({ name: 'MemoryOutput' });
   }
 
-  protected override process(frame: Frame, direction: FrameDirection): void {
+  /** Records the frame on arrival (lifecycle frames never reach `process`), then lets the base handle it. */
+  override receive(frame: Frame, direction: FrameDirection): void {
     if (direction === 'downstream') this.frames.push(frame);
-    this.push(frame, direction);
+    super.receive(frame, direction);
   }
 
   protected override onInterruption(): void {

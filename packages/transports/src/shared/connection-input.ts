@@ -1,18 +1,38 @@
 /**
- * The part every connection's input processor shares: wait for the peer to introduce itself before the pipeline
- * starts, report protocol errors, and turn the end of the connection into one `end` frame that follows the start.
+ * The part every connection's input processor shares: hold what the peer sends before the pipeline is running
+ * (nothing the caller says is lost), report protocol errors with one log line each, and turn the end of the
+ * connection into one `end` frame that follows everything received.
  *
  * @packageDocumentation
  */
-import { FrameProcessor, makeFrame, type FrameProcessorOptions, type VoxframeError } from '@voxframe/core';
+import { FrameProcessor, makeFrame, type Frame, type FrameProcessorOptions, type VoxframeError } from '@voxframe/core';
+
+/** Options of {@link ConnectionInput}. */
+export interface ConnectionInputOptions extends FrameProcessorOptions {
+  /**
+   * Frames held while the pipeline is not yet running (the peer may send audio in the same instant as its `start`,
+   * or while `onSession` still builds the pipeline). Beyond it the oldest are dropped, counted and reported once.
+   * @defaultValue 1000 (20 s of 20 ms audio frames)
+   */
+  readonly maxEarlyFrames?: number;
+}
+
+/** Defaults of {@link ConnectionInputOptions}. */
+export const connectionInputDefaults = {
+  maxEarlyFrames: 1000,
+} as const satisfies Partial<ConnectionInputOptions>;
 
 /** Base of the transports' input processors (browser WebSocket, Twilio/Telnyx media streams). */
 export abstract class ConnectionInput extends FrameProcessor {
   #ended = false;
   #endPending: string | undefined;
+  readonly #early: Frame[] = [];
+  readonly #maxEarly: number;
+  #earlyDropped = 0;
 
-  constructor(options: FrameProcessorOptions) {
+  constructor(options: ConnectionInputOptions) {
     super(options);
+    this.#maxEarly = options.maxEarlyFrames ?? connectionInputDefaults.maxEarlyFrames;
   }
 
   /**
@@ -29,17 +49,48 @@ export abstract class ConnectionInput extends FrameProcessor {
     }
   }
 
-  /** An end that arrived while starting goes out now, right behind the start frame, never before it. */
+  /** What arrived while starting goes out now, in order, right behind the start frame; then a pending end. */
   protected override afterStart(): void {
+    if (this.#earlyDropped > 0) {
+      this.logger.warn({ dropped: this.#earlyDropped, kept: this.#early.length }, 'frames received before the pipeline ran were dropped (raise maxEarlyFrames)');
+    }
+    for (const frame of this.#early.splice(0)) this.push(frame);
     const pending = this.#endPending;
     if (pending === undefined) return;
     this.#endPending = undefined;
     this.acceptEnd(pending);
   }
 
-  /** @internal A protocol or socket error. */
+  /**
+   * Pushes a downstream frame of the peer: at once while running, held (bounded) before the pipeline runs, dropped
+   * after it ended. Returns whether the frame was pushed or held.
+   */
+  protected pushFromPeer(frame: Frame): boolean {
+    const state = this.state;
+    if (state === 'running') {
+      this.push(frame);
+      return true;
+    }
+    if ((state !== 'idle' && state !== 'starting') || this.#ended || this.#endPending !== undefined) return false;
+    this.#early.push(frame);
+    if (this.#early.length > this.#maxEarly) {
+      this.#early.shift();
+      this.#earlyDropped += 1;
+    }
+    return true;
+  }
+
+  /** Frames held until the pipeline runs. */
+  get earlyFrames(): number {
+    return this.#early.length;
+  }
+
+  /**
+   * @internal A protocol or socket error, already logged by the transport (one line per event): an error frame
+   * upstream, without a second log line.
+   */
   acceptError(error: VoxframeError, fatal: boolean): void {
-    this.pushError(error, fatal);
+    this.push(makeFrame('error', { error, fatal, processor: this.name }), 'upstream');
   }
 
   /** @internal The peer left or the call ended: end the pipeline gracefully (once). */

@@ -15,6 +15,29 @@ export class TransportProtocolError extends VoxframeError {
   }
 }
 
+/**
+ * A message named another stream than the one this connection started (`streamSid` / `stream_id`). The message is
+ * ignored (a foreign `stop` does not end the call); it counts as a protocol error.
+ */
+export class ForeignStreamError extends VoxframeError {
+  constructor(transport: string, event: string, expected: string, got: string) {
+    super('foreign_stream', `${transport}: a '${event}' message for stream ${got.slice(0, 40)} arrived on the connection of stream ${expected}; it was ignored. Check that each stream has its own WebSocket.`, {
+      recoverable: true,
+      details: { event, expected, got: got.slice(0, 40) },
+    });
+  }
+}
+
+/**
+ * Media chunks arrived out of order: late ones were dropped, or the chunk counter jumped and the sequence was
+ * resynchronised on the new number (the call goes on either way).
+ */
+export class MediaSequenceError extends VoxframeError {
+  constructor(transport: string, message: string, details: Readonly<Record<string, unknown>>) {
+    super('media_sequence', `${transport}: ${message}`, { recoverable: true, details });
+  }
+}
+
 /** A message was larger than the configured limit. The connection is closed (WebSocket code 1009). */
 export class PayloadTooLargeError extends VoxframeError {
   constructor(transport: string, limitBytes: number) {

@@ -170,6 +170,7 @@ export function mountWebSocketEndpoint(
         const timer = setTimeout(() => {
           for (const client of wss.clients) client.terminate();
         }, 1000);
+        timer.unref();
         wss.close(() => {
           clearTimeout(timer);
           resolve();

@@ -95,21 +95,22 @@ export const telnyxDialect: MediaStreamDialect = {
             chunk: intField(media.chunk) ?? 0,
             timestampMs: intField(media.timestamp) ?? 0,
             payload: media.payload,
+            ...streamIdOf(value),
           },
         };
       }
       case 'dtmf': {
         const dtmf = isRecord(value.dtmf) ? value.dtmf : isRecord(value.payload) ? value.payload : {};
         if (!str(dtmf.digit) || !/^[0-9*#A-D]$/.test(dtmf.digit)) return fail('dtmf: digit must be one of 0-9 * # A-D');
-        return { ok: true, event: { kind: 'dtmf', digit: dtmf.digit } };
+        return { ok: true, event: { kind: 'dtmf', digit: dtmf.digit, ...streamIdOf(value) } };
       }
       case 'mark': {
         const mark = value.mark;
         if (!isRecord(mark) || !str(mark.name)) return fail('mark: name missing');
-        return { ok: true, event: { kind: 'mark', name: mark.name } };
+        return { ok: true, event: { kind: 'mark', name: mark.name, ...streamIdOf(value) } };
       }
       case 'stop':
-        return { ok: true, event: { kind: 'stop' } };
+        return { ok: true, event: { kind: 'stop', ...streamIdOf(value) } };
       case 'error': {
         // Field layout of Telnyx error frames is UNVERIFIED (protocol note §7): accept `payload` or `error`.
         const body = isRecord(value.payload) ? value.payload : isRecord(value.error) ? value.error : {};
@@ -131,3 +132,8 @@ export const telnyxDialect: MediaStreamDialect = {
     return '{"event":"clear"}';
   },
 };
+
+/** The message's `stream_id`, when it carries one (checked against the stream's own by the transport). */
+function streamIdOf(value: Record<string, unknown>): { streamId?: string } {
+  return typeof value.stream_id === 'string' && value.stream_id.length > 0 ? { streamId: value.stream_id } : {};
+}

@@ -50,13 +50,13 @@ export const twilioDialect: MediaStreamDialect = {
         };
       }
       case 'media':
-        return { ok: true, event: { kind: 'media', track: m.media.track, chunk: m.media.chunk, timestampMs: m.media.timestamp, payload: m.media.payload } };
+        return { ok: true, event: { kind: 'media', track: m.media.track, chunk: m.media.chunk, timestampMs: m.media.timestamp, payload: m.media.payload, streamId: m.streamSid } };
       case 'dtmf':
-        return { ok: true, event: { kind: 'dtmf', digit: m.dtmf.digit } };
+        return { ok: true, event: { kind: 'dtmf', digit: m.dtmf.digit, streamId: m.streamSid } };
       case 'mark':
-        return { ok: true, event: { kind: 'mark', name: m.mark.name } };
+        return { ok: true, event: { kind: 'mark', name: m.mark.name, streamId: m.streamSid } };
       case 'stop':
-        return { ok: true, event: { kind: 'stop' } };
+        return { ok: true, event: { kind: 'stop', streamId: m.streamSid } };
     }
   },
   media(streamId, payloadBase64) {

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import { silentLogger, type Logger } from '@voxframe/core';
 import { ConnectionClosedError, PayloadTooLargeError, TransportProtocolError } from '../shared/errors';
+import { Keepalive, keepaliveDefaults, type KeepaliveOptions } from '../shared/keepalive';
+import { webSocketEndpointDefaults } from '../shared/ws-endpoint';
 import { TokenBucket } from '../shared/rate-limiter';
 import { WebSocketInput } from './input';
 import { WebSocketOutput } from './output';
@@ -23,7 +25,7 @@ import {
 const BINARY = { binary: true } as const;
 
 /** Options of {@link WebSocketTransport}. */
-export interface WebSocketTransportOptions {
+export interface WebSocketTransportOptions extends KeepaliveOptions {
   /** Logger (a child with the session id is made). @defaultValue a silent logger */
   readonly logger?: Logger;
   /** Session id sent in `ready` and put on log lines. @defaultValue a random id */
@@ -52,6 +54,12 @@ export interface WebSocketTransportOptions {
   readonly outputSampleRate?: number;
   /** Description of the agent, sent to the page in `ready` (e.g. `{ provider: 'openai' }`). */
   readonly agent?: Readonly<Record<string, string>>;
+  /**
+   * Largest message the socket accepts (set on the WebSocket server; {@link attachVoiceServer} passes it on), quoted
+   * in the `payload_too_large` error.
+   * @defaultValue 65536
+   */
+  readonly maxPayloadBytes?: number;
 }
 
 /** Defaults of {@link WebSocketTransportOptions}. */
@@ -60,6 +68,8 @@ export const webSocketTransportDefaults = {
   maxMessagesPerSecond: 200,
   maxBufferedBytes: 524_288,
   outputSampleRate: 24_000,
+  maxPayloadBytes: webSocketEndpointDefaults.maxPayloadBytes,
+  ...keepaliveDefaults,
 } as const satisfies WebSocketTransportOptions;
 
 /** What the transport learned from the client's `hello`. */
@@ -103,6 +113,7 @@ export class WebSocketTransport {
   #rateDropped = 0;
   #rateWindowStartMs = 0;
   #byeReceived = false;
+  readonly #keepalive: Keepalive;
 
   constructor(socket: WebSocket, options: WebSocketTransportOptions = {}) {
     this.#socket = socket;
@@ -134,6 +145,17 @@ export class WebSocketTransport {
       this.send({ type: 'error', code: 'hello_timeout', message: 'Send a hello message first.', fatal: true });
       socket.close(1008, 'hello timeout');
     }, options.helloTimeoutMs ?? webSocketTransportDefaults.helloTimeoutMs);
+    this.#helloTimer.unref(); // the socket keeps the process alive, not this guard
+    this.#keepalive = new Keepalive(socket, options, (silentMs) => {
+      const error = new ConnectionClosedError('websocket', 1006, `no message or pong for ${Math.round(silentMs)} ms (keepalive)`, { recoverable: true });
+      this.#logger.warn({ code: error.code }, error.message);
+      this.#emitError(error, false);
+    });
+  }
+
+  /** Keepalive pings sent so far. */
+  get pingsSent(): number {
+    return this.#keepalive.pings;
   }
 
   /** The input processor: client audio -> `audio.input`, client text -> `text`, client interrupt -> interruption request. */
@@ -275,25 +297,25 @@ export class WebSocketTransport {
 
   #reportProtocolError(what: string, reason: string): void {
     const error = new TransportProtocolError('websocket', `${what}: ${reason}`);
-    this.#logger.warn({ code: error.code, reason }, 'protocol error from client');
+    this.#logger.warn({ code: error.code }, error.message);
     this.send({ type: 'error', code: error.code, message: error.message, fatal: false });
     this.#emitError(error, false);
   }
 
   #onSocketError(error: Error & { code?: string }): void {
     if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      const limit = (this.#socket as unknown as { _maxPayload?: number })._maxPayload ?? 0;
-      const typed = new PayloadTooLargeError('websocket', limit);
+      const typed = new PayloadTooLargeError('websocket', this.#options.maxPayloadBytes ?? webSocketTransportDefaults.maxPayloadBytes);
       this.#logger.warn({ code: typed.code }, typed.message);
       this.#emitError(typed, true);
       return;
     }
     const typed = new TransportProtocolError('websocket', `socket error: ${error.message}`, { cause: error, recoverable: false });
-    this.#logger.warn({ err: error }, 'socket error');
+    this.#logger.warn({ code: typed.code }, typed.message);
+    this.#logger.debug({ err: error }, 'socket error detail');
     this.#emitError(typed, true);
   }
 
-  #emitError(error: TransportProtocolError | PayloadTooLargeError, fatal: boolean): void {
+  #emitError(error: TransportProtocolError | PayloadTooLargeError | ConnectionClosedError, fatal: boolean): void {
     this.#input?.acceptError(error, fatal);
   }
 

@@ -9,6 +9,17 @@ export interface FakeTwilioOptions {
   readonly url: string;
   readonly customParameters?: Record<string, string>;
   readonly streamSid?: string;
+  /** Answer pings (a live peer). `false` simulates a half-open peer that never pongs. @defaultValue true */
+  readonly autoPong?: boolean;
+  /** Headers of the upgrade request (e.g. `X-Twilio-Signature`). */
+  readonly headers?: Record<string, string>;
+}
+
+/** Overrides for one media message. */
+export interface MediaOverrides {
+  readonly chunk?: number;
+  readonly timestamp?: number;
+  readonly streamSid?: string;
 }
 
 export interface ReceivedMedia {
@@ -36,11 +47,13 @@ export class FakeTwilio {
 
   constructor(options: FakeTwilioOptions) {
     this.streamSid = options.streamSid ?? `MZ${Math.random().toString(16).slice(2).padEnd(32, '0')}`;
-    this.socket = new WebSocket(options.url);
+    this.socket = new WebSocket(options.url, { autoPong: options.autoPong ?? true, headers: options.headers ?? {} });
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
+      this.socket.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
     });
+    this.opened.catch(() => undefined);
     this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     this.socket.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
     this.#customParameters = options.customParameters ?? {};
@@ -51,6 +64,11 @@ export class FakeTwilio {
   /** Sends connected + start. */
   async begin(): Promise<void> {
     await this.opened;
+    this.sendStart();
+  }
+
+  /** Sends connected + start now (the socket must be open). */
+  sendStart(): void {
     this.sendJson({ event: 'connected', protocol: 'Call', version: '1.0.0' });
     this.sendJson({
       event: 'start',
@@ -68,13 +86,15 @@ export class FakeTwilio {
   }
 
   /** Sends one inbound media message with these mu-law bytes. */
-  sendMedia(mulaw: Uint8Array): void {
+  sendMedia(mulaw: Uint8Array, overrides: MediaOverrides = {}): void {
     this.#chunk += 1;
+    const chunk = overrides.chunk ?? this.#chunk;
+    const timestamp = overrides.timestamp ?? (this.#chunk - 1) * 20;
     this.sendJson({
       event: 'media',
       sequenceNumber: this.#nextSeq(),
-      streamSid: this.streamSid,
-      media: { track: 'inbound', chunk: String(this.#chunk), timestamp: String((this.#chunk - 1) * 20), payload: Buffer.from(mulaw).toString('base64') },
+      streamSid: overrides.streamSid ?? this.streamSid,
+      media: { track: 'inbound', chunk: String(chunk), timestamp: String(timestamp), payload: Buffer.from(mulaw).toString('base64') },
     });
   }
 
@@ -82,8 +102,8 @@ export class FakeTwilio {
     this.sendJson({ event: 'dtmf', sequenceNumber: this.#nextSeq(), streamSid: this.streamSid, dtmf: { track: 'inbound_track', digit } });
   }
 
-  sendStop(): void {
-    this.sendJson({ event: 'stop', sequenceNumber: this.#nextSeq(), streamSid: this.streamSid, stop: { accountSid: 'AC0123', callSid: 'CA0123' } });
+  sendStop(streamSid = this.streamSid): void {
+    this.sendJson({ event: 'stop', sequenceNumber: this.#nextSeq(), streamSid, stop: { accountSid: 'AC0123', callSid: 'CA0123' } });
   }
 
   sendJson(value: unknown): void {
@@ -94,9 +114,12 @@ export class FakeTwilio {
     this.socket.send(data, { binary });
   }
 
-  /** Starts the virtual playback drain (8 bytes/ms), echoing marks as it reaches them. */
-  startPlayback(tickMs = 10): void {
-    this.#drainTimer = setInterval(() => this.#drain(tickMs * 8), tickMs);
+  /**
+   * Starts the virtual playback drain (8 bytes/ms = real time; `speed` > 1 plays faster, for tests that only care
+   * about the order of marks), echoing marks as it reaches them.
+   */
+  startPlayback(tickMs = 10, speed = 1): void {
+    this.#drainTimer = setInterval(() => this.#drain(tickMs * 8 * speed), tickMs);
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 /** Test helpers: an HTTP server on 127.0.0.1 and a recorded pipeline run around a transport. */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { SchedulerLike } from 'rxjs';
 import type { AddressInfo } from 'node:net';
-import { PipelineRunner, pipeline, silentLogger, type ErrorPolicy, type Frame, type FrameNode } from '@voxframe/core';
+import { PipelineRunner, pipeline, silentLogger, type ErrorPolicy, type Frame, type FrameNode, type Logger } from '@voxframe/core';
 
 export interface TestServer {
   readonly server: Server;
@@ -37,8 +38,8 @@ export class RecordedRun {
   readonly finished: Promise<string>;
   #waiters: { predicate: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
 
-  constructor(nodes: FrameNode[], errorPolicy: ErrorPolicy = () => 'continue') {
-    this.runner = new PipelineRunner(pipeline(...nodes), { logger: silentLogger(), errorPolicy, endTimeoutMs: 2000 });
+  constructor(nodes: FrameNode[], errorPolicy: ErrorPolicy = () => 'continue', logger: Logger = silentLogger(), scheduler?: SchedulerLike) {
+    this.runner = new PipelineRunner(pipeline(...nodes), { logger, errorPolicy, endTimeoutMs: 2000, ...(scheduler ? { scheduler } : {}) });
     this.runner.output.subscribe((f) => this.#record(this.downstream, f));
     this.runner.upstreamOutput.subscribe((f) => this.#record(this.upstream, f));
     this.finished = this.runner.run();
@@ -87,4 +88,31 @@ export async function until(condition: () => boolean, timeoutMs = 3000, what = '
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
+}
+
+/** A ping round trip from a client socket: everything the server sent before its pong has arrived. */
+export function roundTrip(socket: import('ws').WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.once('pong', () => resolve());
+    socket.ping();
+  });
+}
+
+/** One HTTP request without keep-alive (no pooled socket outlives the test), resolving with status and body. */
+export function httpRequest(url: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.body !== undefined) {
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      headers['content-length'] = String(Buffer.byteLength(options.body));
+    }
+    const req = request(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.once('error', reject);
+    req.end(options.body);
+  });
 }

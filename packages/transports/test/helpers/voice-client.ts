@@ -15,8 +15,9 @@ export class TestVoiceClient {
   /** HTTP status when the upgrade was refused. */
   readonly refused: Promise<number | undefined>;
 
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.socket = new WebSocket(url, { headers, perMessageDeflate: false });
+  /** `autoPong: false` simulates a half-open peer that never answers pings. */
+  constructor(url: string, headers: Record<string, string> = {}, options: { readonly autoPong?: boolean } = {}) {
+    this.socket = new WebSocket(url, { headers, perMessageDeflate: false, autoPong: options.autoPong ?? true });
     let refusedResolve!: (status: number | undefined) => void;
     this.refused = new Promise((resolve) => (refusedResolve = resolve));
     this.opened = new Promise((resolve, reject) => {
