@@ -57,7 +57,11 @@ export class EmulatedConnection {
   #responses: ReceivedToolResponse[] = [];
   #timers = new Set<ReturnType<typeof setTimeout>>();
 
-  constructor(socket: WebSocket, host: ConnectionHost) {
+  readonly #keyValid: boolean;
+
+  /** `keyValid`: the key from the handshake; a bad one is refused at setup (close 1007), like the service. */
+  constructor(socket: WebSocket, host: ConnectionHost, keyValid = true) {
+    this.#keyValid = keyValid;
     this.#socket = socket;
     this.#host = host;
     this.#vad = new EnergyVad({ threshold: host.vadThreshold, silenceMs: host.silenceMs });
@@ -150,6 +154,10 @@ export class EmulatedConnection {
   }
 
   #onSetup(setup: Record<string, unknown>): void {
+    if (!this.#keyValid) {
+      this.closeWith(1007, 'API key not valid. Please pass a valid API key.');
+      return;
+    }
     const model = typeof setup.model === 'string' ? setup.model : '';
     if (!model.startsWith('models/')) return this.#reject(`setup.model '${model}' without the models/ prefix`);
     if (!this.#host.models.includes(model.slice('models/'.length))) {

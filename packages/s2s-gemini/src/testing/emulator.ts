@@ -139,11 +139,8 @@ export class GeminiLiveEmulator {
         ws.close(1008, `Method not found for API version ${match[1]}.`);
         return;
       }
-      if (key === undefined || key === '' || (this.#options.apiKey !== undefined && key !== this.#options.apiKey)) {
-        ws.close(1007, 'API key not valid. Please pass a valid API key.');
-        return;
-      }
-      this.connections.push(new EmulatedConnection(ws, this.#host()));
+      const keyValid = key !== undefined && key !== '' && (this.#options.apiKey === undefined || key === this.#options.apiKey);
+      this.connections.push(new EmulatedConnection(ws, this.#host(), keyValid));
     });
   }
 
