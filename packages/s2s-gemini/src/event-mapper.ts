@@ -134,13 +134,9 @@ export class ServerMessageMapper {
 
   #audio(base64: string): void {
     const turn = this.#begin();
-    const bytes = Buffer.from(base64, 'base64');
-    const count = bytes.length >> 1;
-    turn.generatedMs += (count * 1000) / GEMINI_OUTPUT_SAMPLE_RATE;
-    if (turn.interrupted || count === 0) return;
-    // A fresh aligned copy: Buffer's pool offsets need not be even, and the event outlives the message.
-    const samples = new Int16Array(count);
-    new Uint8Array(samples.buffer).set(bytes.subarray(0, count * 2));
+    const samples = decodePcm16(base64);
+    turn.generatedMs += (samples.length * 1000) / GEMINI_OUTPUT_SAMPLE_RATE;
+    if (turn.interrupted || samples.length === 0) return;
     this.#context.emit({ type: 'audio', samples, sampleRate: GEMINI_OUTPUT_SAMPLE_RATE, utteranceId: turn.utteranceId, responseId: turn.utteranceId });
   }
 
@@ -208,6 +204,23 @@ export class ServerMessageMapper {
     this.#context.history.addAssistant(spoken, turn.generatedMs, turn.utteranceId, turn.playedMs);
     this.#context.emit({ type: 'turn.end', responseId: turn.utteranceId, status });
   }
+}
+
+/**
+ * Base64 PCM16 into a fresh, aligned Int16Array, decoded straight into its memory (no intermediate Buffer and copy:
+ * the output hot path). Unpadded or unusual input takes the general path.
+ */
+export function decodePcm16(base64: string): Int16Array {
+  if (base64.length % 4 === 0) {
+    const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+    const samples = new Int16Array(((base64.length / 4) * 3 - padding) >> 1);
+    const written = Buffer.from(samples.buffer, 0, samples.byteLength).write(base64, 'base64');
+    return written === samples.byteLength ? samples : samples.subarray(0, written >> 1);
+  }
+  const bytes = Buffer.from(base64, 'base64');
+  const samples = new Int16Array(bytes.length >> 1);
+  new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
+  return samples;
 }
 
 function defined<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
