@@ -71,6 +71,8 @@ export class GeminiLiveSession implements S2SSession {
   #connection: LiveConnection | undefined;
   #handle: string | undefined;
   #activityOpen = false;
+  /** The connection that announced its end with `goAway` (its close is expected). */
+  #goAwayFrom: LiveConnection | undefined;
   #closing: Promise<void> | undefined;
   /** Connections opened so far (1 + rotations + reconnects). */
   connectionCount = 0;
@@ -92,7 +94,7 @@ export class GeminiLiveSession implements S2SSession {
     this.#input = new InputAudio(config.backlogMs, (json) => this.#connection?.sendRaw(json) ?? false, this.#logger);
     this.#planner = new GoAwayPlanner(this.#clock, config.pauseQuietMs, config.goAwayMarginMs, {
       isBusy: () => this.#mapper.responding || this.#mapper.pendingCallCount > 0 || this.#activityOpen,
-      rotate: () => void this.#switch('go-away'),
+      rotate: () => void this.#switch('go-away', true),
     });
   }
 
@@ -291,20 +293,20 @@ export class GeminiLiveSession implements S2SSession {
    * Moves to a new connection. `go-away`: the old one still works, so the new one is set up first and the old one
    * closed after (audio held meanwhile). `reconnect`: the old one is gone; retried with backoff.
    */
-  async #switch(reason: 'go-away' | 'reconnect'): Promise<void> {
+  async #switch(reason: 'go-away' | 'reconnect', oldAlive: boolean): Promise<void> {
     if (this.#state !== 'ready') return;
     const old = this.#connection;
     this.#state = 'switching';
     this.#planner.cancel();
     this.#input.goOffline();
-    if (reason === 'reconnect') {
+    if (!oldAlive) {
       this.#connection = undefined;
       if (this.#mapper.reset()) this.#logger.warn('the connection dropped mid-turn; the turn ended as failed');
     }
     const attempts = Math.max(1, this.#config.reconnectAttempts);
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const delay = reason === 'go-away' && attempt === 0 ? 0 : reconnectDelayMs(attempt, this.#config.reconnectBackoffMs, this.#config.reconnectBackoffMaxMs);
+      const delay = attempt === 0 && (oldAlive || reason === 'go-away') ? 0 : reconnectDelayMs(attempt, this.#config.reconnectBackoffMs, this.#config.reconnectBackoffMaxMs);
       if (!(await this.#clock.sleep(delay, this.#lifetime.signal))) return;
       try {
         const opened = await this.#open(true, this.#lifetime.signal);
@@ -312,9 +314,11 @@ export class GeminiLiveSession implements S2SSession {
           opened.connection.terminate();
           return;
         }
-        if (old !== undefined && reason === 'go-away') {
+        if (old !== undefined && oldAlive) {
           this.#connection = undefined;
           void old.close(1000, 'moved to a new connection');
+          // Forced to move mid-turn (no pause before the deadline): the new connection will not finish that turn.
+          if (this.#mapper.reset()) this.#logger.warn('moved to a new connection mid-turn (no pause before the goAway deadline); the turn ended as failed');
         }
         this.#attach(opened, reason);
         return;
@@ -333,21 +337,22 @@ export class GeminiLiveSession implements S2SSession {
 
   #onClose(connection: LiveConnection, code: number, reason: string): void {
     if (connection !== this.#connection || this.#state === 'closed') return;
-    const expected = this.#planner.pending;
+    // A switch under way replaces this connection (its attempts and failures are handled there).
+    if (this.#state === 'switching') return;
+    const expected = this.#goAwayFrom === connection;
     if (!expected && closeDisposition(code) === 'fatal') {
       void this.#fail(new GeminiLiveError(code, reason, false));
       return;
     }
-    if (this.#state === 'switching') return; // a go-away switch is under way and will replace it
     if (expected) {
-      this.#logger.info({ code }, 'gemini live connection ended after goAway before a pause; resuming now');
+      // The connection ended before a pause came (any close code after goAway is expected, protocol §5.4).
+      this.#logger.info({ code }, 'gemini live connection ended after goAway; resuming now');
     } else {
       const error = new GeminiLiveError(code, reason, true);
       this.#logger.warn({ code, reason }, 'gemini live connection closed unexpectedly; reconnecting');
       this.#emit({ type: 'error', error, recoverable: true });
     }
-    this.#state = 'ready';
-    void this.#switch('reconnect');
+    void this.#switch(expected ? 'go-away' : 'reconnect', false);
   }
 
   // ---- server messages ------------------------------------------------------------------------------------------
@@ -360,6 +365,7 @@ export class GeminiLiveSession implements S2SSession {
     if (message.goAway !== undefined) {
       const timeLeftMs = durationMs(message.goAway.timeLeft) ?? 0;
       this.#logger.info({ timeLeftMs }, 'gemini live goAway: the connection ends soon');
+      this.#goAwayFrom = this.#connection;
       this.#emit({ type: 'go-away', timeLeftMs });
       if (this.#state === 'ready') this.#planner.goAway(timeLeftMs);
     }

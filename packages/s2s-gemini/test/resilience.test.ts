@@ -151,4 +151,26 @@ describe('gemini_live connection lifetime', () => {
     expect(log.ofType('error')).toEqual([]);
     for (const frame of frames(speechLike(100))) session.sendAudio(frame);
   });
+
+  it('a close after goAway (1008 "The operation was aborted.") before any pause is expected: resumed, not fatal', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ chunkIntervalMs: 20 });
+    emulator.script = scriptedReplies({ say: 'OK.' }, { say: 'a very long answer', audioMs: 8000 }, { say: 'OK.' });
+    session = await engineFor(emulator, { go_away_margin_ms: 0 }).start();
+    const log = new EventLog(session);
+    session.sendText('Hi');
+    await log.waitFor('turn.end');
+    session.sendText('Talk a lot');
+    await log.waitFor('audio', (a) => a.utteranceId !== log.ofType('audio')[0].utteranceId);
+    // The service closes before the client's deadline (10 s) and before any pause: the close path, not the timer.
+    emulator.connection.goAway(10_000, 150);
+    await log.waitFor('session.rotated');
+    expect(log.ofType('session.rotated')[0].reason).toBe('go-away');
+    expect(log.ofType('error')).toEqual([]);
+    expect(log.ofType('turn.end').map((t) => t.status)).toEqual(['completed', 'failed']);
+    expect(emulator.sessions).toHaveLength(1);
+    expect(emulator.session.connections[0].closed).toBe(true);
+    session.sendText('Again');
+    await until(() => log.ofType('turn.end').length === 3, 3000, 'the turn after the resume');
+  });
 });

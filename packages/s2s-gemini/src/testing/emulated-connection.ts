@@ -104,10 +104,13 @@ export class EmulatedConnection {
     this.#socket.terminate();
   }
 
-  /** Sends `goAway` and closes the connection `timeLeftMs` later (1008 "The operation was aborted.", as reported). */
-  goAway(timeLeftMs: number): void {
+  /**
+   * Sends `goAway` and closes the connection `closeAfterMs` later (by default `timeLeftMs`; earlier to test a client
+   * caught mid-turn) with 1008 "The operation was aborted." (the code third-party reports show; unverified).
+   */
+  goAway(timeLeftMs: number, closeAfterMs = timeLeftMs): void {
     this.send({ goAway: { timeLeft: `${timeLeftMs / 1000}s` } });
-    this.#later(timeLeftMs, () => this.closeWith(1008, 'The operation was aborted.'));
+    this.#later(closeAfterMs, () => this.closeWith(1008, 'The operation was aborted.'));
   }
 
   #onMessage(text: string): void {
