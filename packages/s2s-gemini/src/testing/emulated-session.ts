@@ -30,6 +30,7 @@ export class EmulatedSession {
   readonly #script: () => TurnScript | undefined;
   readonly #registerHandle: (handle: string, session: EmulatedSession) => void;
 
+  /** Created by the emulator for a setup without a (valid) handle. */
   constructor(id: string, script: () => TurnScript | undefined, registerHandle: (handle: string, session: EmulatedSession) => void) {
     this.id = id;
     this.#script = script;
@@ -42,30 +43,37 @@ export class EmulatedSession {
     return last !== undefined && !last.closed ? last : undefined;
   }
 
+  /** A connection now serves the session (fresh or resumed). */
   attach(connection: EmulatedConnection): void {
     this.connections.push(connection);
   }
 
+  /** A connection closed. */
   detach(_connection: EmulatedConnection): void {
     // Connections stay listed for inspection; the session lives on for its handles.
   }
 
+  /** Counts user audio samples. */
   addInput(samples: number): void {
     this.inputSamples += samples;
   }
 
+  /** The user's input (transcript or text) joins the conversation. */
   addUserText(text: string): void {
     if (text !== '') this.history.push({ role: 'user', text });
   }
 
+  /** A `clientContent` turn joins the conversation. */
   addHistory(role: string, text: string): void {
     if (text !== '') this.history.push({ role, text });
   }
 
+  /** The model's turn joins the conversation (what it generated, not what was heard: no truncation on Gemini). */
   recordModelTurn(text: string): void {
     this.history.push({ role: 'model', text });
   }
 
+  /** Counts a barge-in. */
   recordInterruption(): void {
     this.interruptions += 1;
   }
@@ -78,6 +86,7 @@ export class EmulatedSession {
     return turn;
   }
 
+  /** A fresh function call id. */
   newCallId(): string {
     this.#callCounter += 1;
     return `function-call-${this.id}-${this.#callCounter}`;
