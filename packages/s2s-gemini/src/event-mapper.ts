@@ -85,7 +85,7 @@ export class ServerMessageMapper {
     }
     if (playedMs !== undefined) turn.playedMs = Math.min(turn.playedMs ?? Number.POSITIVE_INFINITY, playedMs);
     if (turn.interrupted) return undefined;
-    turn.interrupted = true;
+    this.#interrupt(turn);
     return { type: 'interrupted', utteranceId: turn.utteranceId, ...(playedMs === undefined ? {} : { playedMs }) };
   }
 
@@ -121,13 +121,14 @@ export class ServerMessageMapper {
     if (content.interrupted === true) {
       const turn = this.#turn;
       if (turn !== undefined && !turn.interrupted) {
-        turn.interrupted = true;
+        this.#interrupt(turn);
         this.#context.emit({ type: 'interrupted', utteranceId: turn.utteranceId });
       }
     }
     if (content.turnComplete === true) {
-      this.#flushUser();
       const turn = this.#turn;
+      // After a barge-in, input transcription belongs to the user's next turn: it stays for after this one.
+      if (turn === undefined || !turn.interrupted) this.#flushUser();
       if (turn !== undefined) this.#finish(turn, turn.interrupted ? 'interrupted' : 'completed');
     }
   }
@@ -174,6 +175,12 @@ export class ServerMessageMapper {
       ...defined('outputAudioTokens', byModality(usage.responseTokensDetails, 'AUDIO')),
     };
     this.#context.emit({ type: 'usage', usage: fields, model: this.#context.model });
+  }
+
+  /** Marks a turn interrupted; the user's words so far came before it in the conversation. */
+  #interrupt(turn: ModelTurn): void {
+    this.#flushUser();
+    turn.interrupted = true;
   }
 
   #begin(): ModelTurn {

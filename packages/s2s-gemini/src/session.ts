@@ -137,6 +137,8 @@ export class GeminiLiveSession implements S2SSession {
     if (!(samples instanceof Int16Array)) throw new InvalidFrameError('sendAudio expects PCM16 samples in an Int16Array.');
     if (this.#state === 'closed') return;
     if (this.#config.turnDetection === 'manual' && !this.#activityOpen && this.#state === 'ready') this.#startActivity();
+    // Only while a goAway move waits for a pause: the user talking is no pause (cheap, and only then).
+    if (this.#planner.pending && isLoud(samples)) this.#planner.notifyActivity();
     this.#input.push(samples);
   }
 
@@ -432,6 +434,16 @@ export class GeminiLiveSession implements S2SSession {
     this.#emit({ type: 'closed', reason });
     this.#events.complete();
   }
+}
+
+/** RMS over which user audio counts as talking when looking for a pause (about -36 dBFS). */
+const TALKING_RMS = 500;
+
+/** Whether a frame is louder than {@link TALKING_RMS}. */
+function isLoud(samples: Int16Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
+  return samples.length > 0 && sum / samples.length > TALKING_RMS * TALKING_RMS;
 }
 
 /** A tool output as the JSON value it holds, else the text itself (`response` must be an object, protocol §4.4). */
