@@ -4,6 +4,7 @@
  */
 import { MissingApiKeyError, S2SConfigError, createS2S, listS2S } from '@voxframe/core';
 import { DEFAULT_GEMINI_LIVE_MODEL, GeminiLive, resolveGeminiConfig } from '@voxframe/s2s-gemini';
+import { buildSetup } from '../src/setup';
 
 const env = {};
 
@@ -67,5 +68,60 @@ describe('gemini_live config', () => {
     // @ts-expect-error turn_detection takes 'server_vad' | 'manual'
     expect(() => createS2S('gemini_live', { extra: { api_key: 'k', turn_detection: 'semantic_vad' } })).toThrow(S2SConfigError);
     expect(createS2S('gemini_live', { extra: { api_key: 'k', turn_detection: 'manual' } }).capabilities.serverVad).toBe(false);
+  });
+});
+
+describe('setup', () => {
+  const tool = { name: 'f', parameters: { type: 'object' as const } };
+
+  it('maps every knob to its setup field', () => {
+    const config = resolveGeminiConfig(
+      {
+        voice: 'Puck',
+        temperature: 0.3,
+        tools: [tool],
+        extra: {
+          api_key: 'k',
+          response_modality: 'text',
+          max_output_tokens: 500,
+          vad_start_sensitivity: 'low',
+          vad_end_sensitivity: 'high',
+          vad_prefix_padding_ms: 40,
+          vad_silence_duration_ms: 800,
+          interrupt_on_speech: false,
+          input_transcription: false,
+          output_transcription: false,
+          compression_trigger_tokens: 25_000,
+          compression_target_tokens: 12_500,
+          tool_behavior: 'blocking',
+        },
+      },
+      env,
+    );
+    expect(buildSetup(config, { instructions: 'x', tools: [tool], handle: 'h1', seedHistory: false })).toEqual({
+      model: 'models/gemini-3.8-live',
+      generationConfig: { responseModalities: ['TEXT'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } } }, temperature: 0.3, maxOutputTokens: 500 },
+      realtimeInputConfig: {
+        automaticActivityDetection: { startOfSpeechSensitivity: 'START_SENSITIVITY_LOW', endOfSpeechSensitivity: 'END_SENSITIVITY_HIGH', prefixPaddingMs: 40, silenceDurationMs: 800 },
+        activityHandling: 'NO_INTERRUPTION',
+      },
+      systemInstruction: { parts: [{ text: 'x' }] },
+      tools: [{ functionDeclarations: [{ name: 'f', parametersJsonSchema: { type: 'object' }, behavior: 'BLOCKING' }] }],
+      sessionResumption: { handle: 'h1' },
+      contextWindowCompression: { triggerTokens: '25000', slidingWindow: { targetTokens: '12500' } },
+    });
+  });
+
+  it('sends no NON_BLOCKING to a 3.1 model (synchronous tools only), and omits resumption and compression when off', () => {
+    const config = resolveGeminiConfig(
+      { model: 'gemini-3.1-flash-live-preview', tools: [tool], extra: { api_key: 'k', tool_behavior: 'non_blocking', session_resumption: false, context_compression: false, turn_detection: 'manual' } },
+      env,
+    );
+    const setup = buildSetup(config, { tools: [tool], seedHistory: true });
+    expect(setup.tools).toEqual([{ functionDeclarations: [{ name: 'f', parametersJsonSchema: { type: 'object' } }] }]);
+    expect(setup.sessionResumption).toBeUndefined();
+    expect(setup.contextWindowCompression).toBeUndefined();
+    expect(setup.realtimeInputConfig?.automaticActivityDetection).toEqual({ disabled: true });
+    expect(setup.historyConfig).toEqual({ initialHistoryInClientContent: true });
   });
 });

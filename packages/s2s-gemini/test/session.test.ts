@@ -171,4 +171,15 @@ describe('gemini_live session against the emulator', () => {
     await until(() => emulator.connection.received.some((m) => 'contextUpdate' in m), 3000, 'the context update');
     expect(emulator.connection.received.find((m) => 'contextUpdate' in m)).toEqual({ contextUpdate: { systemInstruction: { parts: [{ text: 'Speak French.' }] }, tools: { tools: [] } } });
   });
+
+  it('a TEXT session: text events and the text in the mirror', async () => {
+    emulator.script = scriptedReplies({ say: 'Written answer here.' });
+    session = await engineFor(emulator, { response_modality: 'text' }).start();
+    const log = new EventLog(session);
+    session.sendText('Write');
+    await log.waitFor('turn.end');
+    expect(log.ofType('text').map((t) => t.text).join('')).toBe('Written answer here.');
+    expect(log.ofType('audio')).toEqual([]);
+    expect(session.conversation[1]).toEqual({ role: 'assistant', content: 'Written answer here.' });
+  });
 });

@@ -321,6 +321,15 @@ export class EmulatedConnection {
       return;
     }
     const say = turn.say ?? 'OK.';
+    if (this.#textModality()) {
+      // A TEXT session: the words as text parts, no audio.
+      this.session?.recordModelTurn(say);
+      for (const [i, word] of say.split(' ').entries()) this.send({ serverContent: { modelTurn: { parts: [{ text: (i === 0 ? '' : ' ') + word }] } } });
+      this.send({ serverContent: { generationComplete: true } });
+      this.send({ serverContent: { turnComplete: true } });
+      this.#sendResumable();
+      return;
+    }
     const audio = tone(scriptedAudioMs(turn, say));
     const chunk = 960; // 40 ms at 24 kHz
     const chunks = Math.max(1, Math.ceil(audio.length / chunk));
@@ -364,6 +373,11 @@ export class EmulatedConnection {
       this.#sendResumable();
     };
     step();
+  }
+
+  #textModality(): boolean {
+    const generation = (this.setup?.generationConfig ?? {}) as { responseModalities?: string[] };
+    return generation.responseModalities?.[0] === 'TEXT';
   }
 
   #sendResumable(): void {
