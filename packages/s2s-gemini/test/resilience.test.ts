@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { S2SError } from '@voxframe/core';
+import { createVirtualClock } from '@voxframe/core/testing';
 import { GeminiLiveError, type GeminiLiveSession } from '@voxframe/s2s-gemini';
 import { frames, scriptedReplies, silence, speechLike, type GeminiLiveEmulator } from '@voxframe/s2s-gemini/testing';
 import { EventLog, TEST_KEY, engineFor, startEmulator, until } from './support/harness';
@@ -172,5 +173,22 @@ describe('gemini_live connection lifetime', () => {
     expect(emulator.session.connections[0].closed).toBe(true);
     session.sendText('Again');
     await until(() => log.ofType('turn.end').length === 3, 3000, 'the turn after the resume');
+  });
+
+  it('reconnect backoff runs on the injected clock: nothing happens until virtual time passes the delay', async () => {
+    const clock = createVirtualClock();
+    session = await engineFor(emulator, { scheduler: clock, reconnect_backoff_ms: 1000, reconnect_backoff_max_ms: 1000 }).start();
+    const log = new EventLog(session);
+    emulator.connection.closeWith(1011, 'Internal error occurred.');
+    await log.waitFor('error');
+    // Real time passes, virtual time does not: no reconnect yet (the first delay is 800-1200 ms of virtual time).
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(emulator.connections).toHaveLength(1);
+    clock.advanceBy(799);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(emulator.connections).toHaveLength(1);
+    clock.advanceBy(401);
+    await log.waitFor('session.rotated');
+    expect(emulator.connections).toHaveLength(2);
   });
 });
