@@ -68,7 +68,10 @@ export interface GeminiLiveOptions {
    * ends. @defaultValue `3000`
    */
   readonly go_away_margin_ms?: number;
-  /** Quiet time that makes a pause for a `goAway` reconnect, ms. @defaultValue `300` */
+  /**
+   * Quiet time that makes a pause for a `goAway` reconnect, ms; also how long a `respond: false` tool result waits
+   * for a possible `toolCallCancellation`. @defaultValue `300`
+   */
   readonly pause_quiet_ms?: number;
   /** Reconnect attempts after an unexpected close (1011, a drop) before the session fails. @defaultValue `5` */
   readonly reconnect_attempts?: number;

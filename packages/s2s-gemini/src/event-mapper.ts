@@ -18,6 +18,9 @@ export interface MapperContext {
   emit(event: S2SEvent): void;
 }
 
+/** Withdrawn call ids remembered. */
+const MAX_CANCELLED_IDS = 100;
+
 /** State of the model turn in progress. */
 interface ModelTurn {
   readonly utteranceId: string;
@@ -36,6 +39,8 @@ export class ServerMessageMapper {
   #turnCounter = 0;
   #userText = '';
   readonly #pendingCalls = new Map<string, string>();
+  /** Recently withdrawn call ids (bounded: only the latest matter for late results). */
+  readonly #cancelled = new Set<string>();
 
   constructor(context: MapperContext) {
     this.#context = context;
@@ -59,6 +64,11 @@ export class ServerMessageMapper {
   /** A result went back: the call is no longer pending. */
   callAnswered(callId: string): void {
     this.#pendingCalls.delete(callId);
+  }
+
+  /** Whether the service withdrew this call (`toolCallCancellation`): a result for it must not be sent. */
+  wasCancelled(callId: string): boolean {
+    return this.#cancelled.has(callId);
   }
 
   /** Handles one server message (except setup, goAway and resumption updates, which the session owns). */
@@ -156,6 +166,8 @@ export class ServerMessageMapper {
   }
 
   #cancel(ids: readonly string[]): void {
+    for (const id of ids) this.#cancelled.add(id);
+    if (this.#cancelled.size > MAX_CANCELLED_IDS) for (const id of [...this.#cancelled].slice(0, this.#cancelled.size - MAX_CANCELLED_IDS)) this.#cancelled.delete(id);
     const known = ids.filter((id) => this.#pendingCalls.delete(id));
     this.#context.history.removeCalls(ids);
     if (known.length > 0) this.#context.emit({ type: 'tool.cancelled', callIds: known });

@@ -65,6 +65,8 @@ export class GeminiLiveSession implements S2SSession {
   readonly #planner: GoAwayPlanner;
   readonly #lifetime = new AbortController();
   readonly #deferred: (() => void)[] = [];
+  /** Cancel functions of delayed tool results. */
+  readonly #pendingTimers = new Set<() => void>();
   #instructions: string | undefined;
   #tools: readonly ToolDefinition[];
   #state: SessionState = 'connecting';
@@ -157,8 +159,30 @@ export class GeminiLiveSession implements S2SSession {
     });
   }
 
+  /**
+   * Answers a tool call by id. A result sent with `respond: false` (a call cut by barge-in) waits `pause_quiet_ms`
+   * first: the service usually withdraws such calls itself (`toolCallCancellation`), and a result for a withdrawn id
+   * is refused; it is sent only if the call was not withdrawn meanwhile. Results for withdrawn calls are dropped.
+   */
   sendToolResult(result: S2SToolResult): void {
+    if (this.#state === 'closed') return;
+    if (result.respond === false) {
+      const cancel = this.#clock.setTimer(this.#config.pauseQuietMs, () => {
+        this.#pendingTimers.delete(cancel);
+        this.#sendToolResultNow(result);
+      });
+      this.#pendingTimers.add(cancel);
+      return;
+    }
+    this.#sendToolResultNow(result);
+  }
+
+  #sendToolResultNow(result: S2SToolResult): void {
     this.#whenReady(() => {
+      if (this.#mapper.wasCancelled(result.callId)) {
+        this.#logger.debug({ callId: result.callId }, 'tool result for a call the service withdrew; not sent');
+        return;
+      }
       const name = this.#mapper.callName(result.callId) ?? result.name;
       this.#mapper.callAnswered(result.callId);
       this.#history.addResult(result.callId, name, result.output);
@@ -427,6 +451,8 @@ export class GeminiLiveSession implements S2SSession {
     this.#planner.cancel();
     this.#lifetime.abort();
     this.#deferred.length = 0;
+    for (const cancel of this.#pendingTimers) cancel();
+    this.#pendingTimers.clear();
     this.#input.clear();
     const connection = this.#connection;
     this.#connection = undefined;

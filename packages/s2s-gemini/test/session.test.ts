@@ -182,4 +182,25 @@ describe('gemini_live session against the emulator', () => {
     expect(log.ofType('audio')).toEqual([]);
     expect(session.conversation[1]).toEqual({ role: 'assistant', content: 'Written answer here.' });
   });
+
+  it('a result cut by barge-in (respond: false) for a call the service withdrew is never sent; one it kept is sent', async () => {
+    emulator.script = scriptedReplies({ toolCalls: [{ name: 'slow', args: {} }] }, { say: 'Sure.' }, { toolCalls: [{ name: 'slow', args: {} }] });
+    session = await engineFor(emulator, { pause_quiet_ms: 100 }, { tools: [{ name: 'slow', parameters: { type: 'object' } }] }).start();
+    const log = new EventLog(session);
+    session.sendText('Do the slow thing');
+    const call = await log.waitFor('tool.call');
+    // Barge-in: the local side gives up on the call at once, the service withdraws it a moment later.
+    session.sendToolResult({ callId: call.callId, name: 'slow', output: 'cancelled by the user', isError: true, respond: false });
+    speak(session, 300);
+    await log.waitFor('tool.cancelled');
+    await log.waitFor('turn.end');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(emulator.connection.received.filter((m) => 'toolResponse' in m)).toEqual([]);
+    expect(emulator.issues).toEqual([]);
+    // A call the service did not withdraw gets its (delayed) result.
+    session.sendText('Again');
+    const second = await log.waitFor('tool.call', (c) => c.callId !== call.callId);
+    session.sendToolResult({ callId: second.callId, name: 'slow', output: '{"done":true}', respond: false });
+    await until(() => emulator.connection.received.some((m) => 'toolResponse' in m), 3000, 'the delayed result');
+  });
 });
