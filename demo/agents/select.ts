@@ -1,6 +1,8 @@
 /**
  * Picks the demo's agent from the environment: OpenAI Realtime when `OPENAI_API_KEY` is set (pointed at
- * `VOXFRAME_OPENAI_BASE_URL` when given, e.g. the local emulator), else the offline echo test.
+ * `VOXFRAME_OPENAI_BASE_URL` when given, e.g. the local emulator), else Gemini Live when `GEMINI_API_KEY` is set
+ * (pointed at `VOXFRAME_GEMINI_BASE_URL` when given; `VOXFRAME_AGENT=gemini` prefers it when both keys are set),
+ * else the offline echo test.
  *
  * @packageDocumentation
  */
@@ -8,7 +10,7 @@ import type { FrameNode } from '@voxframe/core';
 
 export interface AgentChoice {
   /** Shown on the page. */
-  readonly provider: 'openai' | 'echo';
+  readonly provider: 'openai' | 'gemini' | 'echo';
   readonly description: string;
   /** How to get a real model, shown in echo mode. */
   readonly hint?: string;
@@ -17,6 +19,9 @@ export interface AgentChoice {
 }
 
 export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
+  const geminiKey = env.GEMINI_API_KEY;
+  const gemini = geminiKey !== undefined && geminiKey !== '' ? geminiChoice(geminiKey, env.VOXFRAME_GEMINI_BASE_URL) : undefined;
+  if (gemini !== undefined && env.VOXFRAME_AGENT === 'gemini') return gemini;
   const apiKey = env.OPENAI_API_KEY;
   if (apiKey !== undefined && apiKey !== '') {
     const baseUrl = env.VOXFRAME_OPENAI_BASE_URL;
@@ -26,10 +31,19 @@ export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
       build: async () => (await import('./openai-pipeline')).openaiPipeline({ apiKey, ...(baseUrl ? { baseUrl } : {}) }),
     };
   }
+  if (gemini !== undefined) return gemini;
   return {
     provider: 'echo',
     description: 'Offline echo test: Silero VAD turn-taking; your words are played back after you stop; speak over it to barge in.',
-    hint: 'Set OPENAI_API_KEY (and optionally VOXFRAME_OPENAI_BASE_URL) and restart to talk to OpenAI Realtime.',
+    hint: 'Set OPENAI_API_KEY (and optionally VOXFRAME_OPENAI_BASE_URL) and restart to talk to OpenAI Realtime, or GEMINI_API_KEY (and optionally VOXFRAME_GEMINI_BASE_URL) for Gemini Live.',
     build: async () => (await import('./echo-pipeline')).echoPipeline(),
+  };
+}
+
+function geminiChoice(apiKey: string, baseUrl: string | undefined): AgentChoice {
+  return {
+    provider: 'gemini',
+    description: baseUrl ? `Gemini Live via ${baseUrl}` : 'Gemini Live',
+    build: async () => (await import('./gemini-pipeline')).geminiPipeline({ apiKey, ...(baseUrl ? { baseUrl } : {}) }),
   };
 }

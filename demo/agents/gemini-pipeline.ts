@@ -1,0 +1,28 @@
+/**
+ * The Gemini Live agent's pipeline middle: local Silero VAD (fast barge-in), the S2S processor on `gemini_live`
+ * (the service's activity detection takes the turns; input is resampled to its 16 kHz, output is 24 kHz), and the
+ * output pacer.
+ *
+ * @packageDocumentation
+ */
+import { createS2S, type FrameNode } from '@voxframe/core';
+import { outputPacer, s2sProcessor, sileroVad } from '@voxframe/processors';
+import '@voxframe/s2s-gemini'; // registers the 'gemini_live' provider
+
+export interface GeminiAgentOptions {
+  readonly apiKey: string;
+  /** Another endpoint, e.g. the local emulator (`http://127.0.0.1:PORT`), as `@google/genai`'s `httpOptions.baseUrl`. */
+  readonly baseUrl?: string;
+}
+
+const INSTRUCTIONS =
+  'You are the voxframe demo assistant. Keep answers short and friendly: one or two sentences. ' +
+  'If the user interrupts you, stop and listen.';
+
+export function geminiPipeline(options: GeminiAgentOptions): FrameNode[] {
+  const s2s = createS2S('gemini_live', {
+    instructions: INSTRUCTIONS,
+    extra: { api_key: options.apiKey, ...(options.baseUrl ? { base_url: options.baseUrl } : {}) },
+  });
+  return [sileroVad({ minSilenceMs: 500 }), s2sProcessor({ s2s }), outputPacer({ chunkMs: 20 })];
+}

@@ -1,0 +1,124 @@
+/**
+ * A microphone-less Gemini Live voice agent: it streams a question from a WAV file to the model in real time (any
+ * sample rate: the S2S processor resamples to the provider's 16 kHz input), writes the spoken 24 kHz reply to a WAV
+ * file, and prints transcripts, tool calls and usage.
+ *
+ *   GEMINI_API_KEY=… npx tsx examples/gemini-agent.ts question.wav reply.wav [--voice Kore] [--model gemini-3.8-live]
+ *   npx tsx examples/gemini-agent.ts --emulator [question.wav] [reply.wav]   # offline, against the local emulator
+ *
+ * Every setting of the provider (`extra` in the config) is documented in packages/s2s-gemini/README.md.
+ */
+import { PipelineRunner, createLogger, createS2S, pipeline, type Hooks } from '@voxframe/core';
+import { ToolRegistry, defineTool, s2sProcessor } from '@voxframe/processors';
+import '@voxframe/s2s-gemini';
+import { GeminiLiveEmulator, concatSamples, scriptedReplies, silence, speechLike } from '@voxframe/s2s-gemini/testing';
+import { WavFileInput, WavFileOutput } from '@voxframe/transports';
+
+interface Args {
+  readonly input?: string;
+  readonly output: string;
+  readonly emulator: boolean;
+  readonly voice?: string;
+  readonly model?: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  let emulator = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--emulator') emulator = true;
+    else if (arg.startsWith('--')) flags[arg.slice(2)] = argv[++i] ?? '';
+    else positional.push(arg);
+  }
+  return {
+    ...(positional[0] === undefined ? {} : { input: positional[0] }),
+    output: positional[1] ?? 'reply.wav',
+    emulator,
+    ...(flags.voice === undefined ? {} : { voice: flags.voice }),
+    ...(flags.model === undefined ? {} : { model: flags.model }),
+  };
+}
+
+const tools = new ToolRegistry([
+  defineTool({
+    name: 'get_time',
+    description: 'The current time, as an ISO 8601 string.',
+    parameters: { type: 'object', properties: {} },
+    handler: () => ({ now: new Date().toISOString() }),
+  }),
+]);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const logger = createLogger({ level: process.env.VOXFRAME_LOG_LEVEL ?? 'warn' });
+  let emulator: GeminiLiveEmulator | undefined;
+  const extra: { api_key?: string; base_url?: string } = {};
+  if (args.emulator) {
+    // Offline: a local emulator answers with a scripted tool call and a scripted sentence.
+    emulator = await GeminiLiveEmulator.start({
+      transcribe: () => 'What time is it?',
+      script: scriptedReplies({ toolCalls: [{ name: 'get_time', args: {} }] }, (ctx) => ({
+        say: `It is ${String((ctx.toolResponses[0]?.response.output as { now?: string } | undefined)?.now)}.`,
+        audioMs: 1500,
+      })),
+    });
+    Object.assign(extra, { api_key: 'emulator', base_url: emulator.baseUrl });
+  } else if (!(process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY)) {
+    console.error('Set GEMINI_API_KEY, or pass --emulator to run offline against the local emulator.');
+    process.exit(2);
+  }
+  if (args.input === undefined && !args.emulator) {
+    console.error('Usage: gemini-agent.ts question.wav [reply.wav] [--voice Kore] [--model gemini-3.8-live]');
+    process.exit(2);
+  }
+
+  const engine = createS2S('gemini_live', {
+    ...(args.voice === undefined ? {} : { voice: args.voice }),
+    ...(args.model === undefined ? {} : { model: args.model }),
+    instructions: 'You are a concise, friendly voice assistant. Use get_time when asked about the time.',
+    tools: tools.definitions(),
+    extra,
+  });
+
+  let answered: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  const hooks: Hooks = {
+    onTurn: (turn) => {
+      if (turn.role === 'assistant' && turn.text === '') return; // a response that only called tools
+      console.log(`[${turn.role}] (${turn.status}) ${turn.text}`);
+      // The reply is complete once the model spoke after its tool calls.
+      if (turn.role === 'assistant' && turn.text !== '') answered();
+    },
+    onToolCall: (call) => console.log(`[tool] ${call.name}(${call.arguments})`),
+    onError: (error) => console.error(`[error] ${error.code}: ${error.message}`),
+  };
+
+  // Question audio: the WAV file, or (emulator mode without a file) one second of a synthetic voice at 24 kHz.
+  const input = args.input
+    ? new WavFileInput(args.input, { paced: true, endWhenDone: false })
+    : new WavFileInput({ samples: concatSamples(silence(300), speechLike(1000), silence(1200)), sampleRate: 24000, channels: 1 }, { paced: true, endWhenDone: false });
+  const output = new WavFileOutput(args.output);
+  const runner = new PipelineRunner(pipeline(input, s2sProcessor({ s2s: engine, tools, hooks }), output), { logger });
+  runner.observe({
+    onFrame: ({ frame, source }) => {
+      // Each processor that passes a frame on is observed; report usage once, where it is made.
+      if (frame.type === 'metrics' && source === 's2s') for (const metric of frame.metrics) if (metric.kind === 'usage') console.log('[usage]', metric.usage);
+    },
+  });
+  void runner.run();
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 60_000).unref());
+  await Promise.race([done, timeout]);
+  await runner.end();
+  output.save();
+  console.log(`Reply written to ${args.output} (${output.samples.length} samples at ${output.sampleRate ?? '?'} Hz).`);
+  await emulator?.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
