@@ -25,9 +25,11 @@ import {
   attachTwilioServer,
   attachVoiceServer,
   type TelnyxServerOptions,
+  type MediaStreamTransport,
   type TwilioServerOptions,
   type VoiceServerOptions,
   type WebSocketEndpoint,
+  type WebSocketTransport,
 } from '@voxframe/transports';
 import { AdmissionController, admissionDefaults, type AdmissionOptions } from './admission';
 import { WorkerMetrics } from './metrics';
@@ -41,6 +43,11 @@ export type TransportKind = 'browser' | 'twilio' | 'telnyx';
 export interface AgentSession {
   /** Which endpoint the call came in on. */
   readonly transport: TransportKind;
+  /**
+   * The call's transport object, for processors that talk to the client themselves (a browser page's own control
+   * messages): a `WebSocketTransport` for `browser`, a `MediaStreamTransport` for the telephony endpoints.
+   */
+  readonly connection: WebSocketTransport | MediaStreamTransport;
   /** Worker-unique id, also in every log line of the session. */
   readonly sessionId: string;
   /** The upgrade request (headers, URL with query). */
@@ -226,16 +233,12 @@ export class VoiceWorker {
     const open: string[] = [];
     const { browser, twilio, telnyx } = this.#options;
     if (browser !== false && browser?.authenticate === undefined) open.push(browser?.path ?? '/voice');
-    if (twilio !== false && twilio?.authenticate === undefined) open.push(twilio?.path ?? '/twilio');
+    if (twilio !== false && twilio?.authenticate === undefined && twilio?.authToken === undefined) open.push(twilio?.path ?? '/twilio');
     if (telnyx !== false && telnyx?.authenticate === undefined) open.push(telnyx?.path ?? '/telnyx');
     return open;
   }
 
-  async #run(
-    kind: TransportKind,
-    transport: { input(): FrameNode; output(): FrameNode; readonly closed: Promise<unknown> },
-    request: IncomingMessage,
-  ): Promise<void> {
+  async #run(kind: TransportKind, transport: WebSocketTransport | MediaStreamTransport, request: IncomingMessage): Promise<void> {
     const sessionId = randomUUID();
     const logger = this.#logger.child({ session: sessionId, transport: kind });
     const release = this.#admission.open(request);
@@ -244,7 +247,7 @@ export class VoiceWorker {
     this.metrics.activeSessions.inc({ transport: kind });
     let middle: FrameNode[];
     try {
-      middle = await this.#options.agent({ transport: kind, sessionId, request, logger });
+      middle = await this.#options.agent({ transport: kind, connection: transport, sessionId, request, logger });
     } catch (error) {
       release();
       this.metrics.activeSessions.dec({ transport: kind });
