@@ -79,6 +79,11 @@ export interface TranscriptFrame extends FrameBase<'transcript', 'data'> {
   readonly final: boolean;
   /** Provider item the transcript belongs to, when known. */
   readonly itemId?: string;
+  /**
+   * `true` on a partial that carries the whole current hypothesis of the segment (streaming STT), replacing the
+   * earlier partials instead of appending to them.
+   */
+  readonly hypothesis?: boolean;
 }
 
 /** A message in an LLM conversation context. */
