@@ -150,7 +150,9 @@ export class LlmProcessor extends FrameProcessor {
       } catch (error) {
         if (signal.aborted) return;
         this.push(makeFrame('response.ended', { responseId, status: 'failed' }), 'downstream', signal);
-        throw stageError('llm', error);
+        // One failed request does not end the call: report it (non-fatal); the next user turn tries again.
+        this.pushError(stageError('llm', error), false);
+        return;
       }
       if (signal.aborted) return;
       if (calls.length === 0) {

@@ -80,6 +80,11 @@ export class TtsProcessor extends FrameProcessor {
   #outputPtsMs = 0;
   #msPerChar: number;
   #stream: TtsStreamDriver | undefined;
+  /**
+   * Aborts the synthesis in flight on interruption. The base aborts the step's signal too, except for a step on an
+   * uninterruptible frame (a `tool.call` flushing the text before it), whose synthesis must stop all the same.
+   */
+  #speaking: AbortController | undefined;
 
   constructor(options: TtsProcessorOptions) {
     super({ name: 'tts', ...checkTtsOptions(options) });
@@ -139,6 +144,9 @@ export class TtsProcessor extends FrameProcessor {
         }
         case 'response.ended':
           return this.#finish(frame, signal);
+        case 'tool.call':
+          // The model's text before a tool call is complete: speak it now (while the tool runs), ahead of the call.
+          return this.#flushBefore(frame, signal);
         default:
           break;
       }
@@ -147,6 +155,8 @@ export class TtsProcessor extends FrameProcessor {
   }
 
   protected override onInterruption(): void {
+    this.#speaking?.abort();
+    this.#speaking = undefined;
     this.#aggregator.reset();
     const utterance = this.#utterance;
     this.#utterance = undefined;
@@ -178,6 +188,12 @@ export class TtsProcessor extends FrameProcessor {
     }
   }
 
+  async #flushBefore(frame: Frame, signal: AbortSignal): Promise<void> {
+    const rest = this.#utterance === undefined ? undefined : this.#aggregator.flush();
+    if (rest !== undefined) await this.#speak(rest, signal);
+    this.push(frame);
+  }
+
   async #finish(frame: Frame, signal: AbortSignal): Promise<void> {
     const utterance = this.#utterance;
     const rest = this.#aggregator.flush();
@@ -194,7 +210,10 @@ export class TtsProcessor extends FrameProcessor {
     this.push(frame, 'downstream', signal);
   }
 
-  async #speak(text: string, signal: AbortSignal): Promise<void> {
+  async #speak(text: string, stepSignal: AbortSignal): Promise<void> {
+    const controller = new AbortController();
+    this.#speaking = controller;
+    const signal = AbortSignal.any([stepSignal, controller.signal]);
     const utterance = this.#current();
     this.#begin(utterance);
     const stream = this.#stream;
@@ -214,7 +233,9 @@ export class TtsProcessor extends FrameProcessor {
     } catch (error) {
       if (signal.aborted) return;
       utterance.endPiece();
-      throw stageError('tts', error);
+      // One failed request does not end the call: report it (non-fatal) and go on with the next sentence.
+      this.pushError(stageError('tts', error), false);
+      return;
     }
     if (signal.aborted) return;
     const piece = utterance.endPiece();
