@@ -23,10 +23,14 @@ const ABBREVIATIONS: ReadonlySet<string> = new Set([
 /** Longest abbreviation looked back at, in characters. */
 const MAX_ABBREVIATION = 6;
 
-const isSpace = (c: string): boolean => c === ' ' || c === '\n' || c === '\t' || c === '\r';
-const isTerminator = (c: string): boolean => c === '.' || c === '!' || c === '?' || c === '…' || c === '。' || c === '！' || c === '？';
-const isCloser = (c: string): boolean => c === '"' || c === "'" || c === ')' || c === ']' || c === '”' || c === '’' || c === '»';
-const isCjkTerminator = (c: string): boolean => c === '。' || c === '！' || c === '？';
+// Character codes: the scan compares numbers, never allocates one-character strings.
+const SPACE = 32, NEWLINE = 10, TAB = 9, CR = 13, DOT = 46, BANG = 33, QUESTION = 63, ELLIPSIS = 0x2026;
+const CJK_STOP = 0x3002, CJK_BANG = 0xff01, CJK_QUESTION = 0xff1f, BACKTICK = 96, ZERO = 48, NINE = 57;
+const isSpace = (c: number): boolean => c === SPACE || c === NEWLINE || c === TAB || c === CR;
+const isCjkTerminator = (c: number): boolean => c === CJK_STOP || c === CJK_BANG || c === CJK_QUESTION;
+const isTerminator = (c: number): boolean => c === DOT || c === BANG || c === QUESTION || c === ELLIPSIS || isCjkTerminator(c);
+// " ' ) ] ” ’ »
+const isCloser = (c: number): boolean => c === 34 || c === 39 || c === 41 || c === 93 || c === 0x201d || c === 0x2019 || c === 0xbb;
 
 /** Options of {@link SentenceAggregator}. */
 export interface SentenceAggregatorOptions {
@@ -67,8 +71,8 @@ export class SentenceAggregator {
     this.#text += text;
     const s = this.#text;
     for (let i = this.#scan; i < s.length; i++) {
-      const c = s[i];
-      if (c === '`') {
+      const c = s.charCodeAt(i);
+      if (c === BACKTICK) {
         this.#ticks += 1;
         this.#pending = false;
         continue;
@@ -84,11 +88,11 @@ export class SentenceAggregator {
         this.#pending = false;
         if (isSpace(c)) {
           this.#emit(i, out);
-          if (c === '\n') this.#lineDigitsOnly = true;
+          if (c === NEWLINE) this.#lineDigitsOnly = true;
           continue;
         }
       }
-      if (c === '\n') {
+      if (c === NEWLINE) {
         this.#emit(i, out);
         this.#lineDigitsOnly = true;
         continue;
@@ -98,15 +102,15 @@ export class SentenceAggregator {
           this.#emit(i + 1, out);
           continue;
         }
-        if (c !== '.' || !this.#dotContinues(s, i)) this.#pending = true;
+        if (c !== DOT || !this.#dotContinues(s, i)) this.#pending = true;
         this.#lineDigitsOnly = false;
         continue;
       }
-      if (!isSpace(c) && (c < '0' || c > '9')) this.#lineDigitsOnly = false;
+      if (!isSpace(c) && (c < ZERO || c > NINE)) this.#lineDigitsOnly = false;
     }
     this.#scan = s.length;
-    // Keep the buffer small: drop what was emitted.
-    if (this.#start > 0 && this.#start > 256) {
+    // Keep only the sentence being built: the buffer stays one sentence long, so appending stays cheap.
+    if (this.#start > 0) {
       this.#text = s.slice(this.#start);
       this.#scan -= this.#start;
       this.#start = 0;
@@ -140,7 +144,8 @@ export class SentenceAggregator {
     // Look back at most one character further than the longest abbreviation: a longer word is none.
     const floor = Math.max(this.#start, i - MAX_ABBREVIATION - 1);
     let j = i - 1;
-    while (j >= floor && !isSpace(s[j]) && s[j] !== '(' && s[j] !== '"') j--;
+    while (j >= floor && !isSpace(s.charCodeAt(j)) && s.charCodeAt(j) !== 40 && s.charCodeAt(j) !== 34) j--; // ( "
+
     const word = s.slice(j + 1, i);
     if (word.length === 0 || word.length > MAX_ABBREVIATION) return false;
     // An initial (`J. Smith`); not `I`, which ends sentences ("more than I.") far more often.
