@@ -21,7 +21,6 @@ import {
   type Frame,
   type FrameDirection,
   type FrameProcessorOptions,
-  type SpokenWord,
   type TtsService,
   type WordTiming,
 } from '@voxframe/core';
