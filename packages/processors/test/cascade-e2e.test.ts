@@ -10,6 +10,7 @@ import { createOpenAiLlm, createOpenAiStt, createOpenAiTts } from '@voxframe/ope
 import { startOpenAiEmulator, type OpenAiEmulator } from '@voxframe/openai/testing';
 import { contextAggregator, llmProcessor, sttProcessor, ttsProcessor } from '../src/cascade';
 import { outputPacer } from '../src/pacer';
+import { loadSileroModel, type SileroModel } from '../src/vad/silero-model';
 import { sileroVad } from '../src/vad/silero-vad';
 import { buildConversation, describeWithSpeech } from './fixtures/speech';
 
@@ -21,6 +22,12 @@ describeWithSpeech('a cascade turn end to end', () => {
     emulator = await startOpenAiEmulator({ apiKey: 'sk-test' });
   });
   afterEach(() => emulator.close());
+  let model: SileroModel;
+  beforeAll(async () => {
+    model = await loadSileroModel();
+  });
+  // Release the onnxruntime session: a live one keeps the jest worker from exiting promptly.
+  afterAll(() => model.dispose());
 
   it('hears the user, answers, plays the reply, records it, and reports every stage latency', async () => {
     const clip = await buildConversation([{ text: 'what is the weather in Paris', silenceAfterMs: 1500 }], 16000);
@@ -30,7 +37,7 @@ describeWithSpeech('a cascade turn end to end', () => {
     const service = { baseURL: emulator.baseURL, apiKey: 'sk-test' };
     const context = contextAggregator({ systemPrompt: 'You are a weather assistant.' });
     const agent = pipeline(
-      sileroVad(),
+      sileroVad({ session: model }),
       sttProcessor({ stt: createOpenAiStt(service) }),
       context.user(),
       llmProcessor({ llm: createOpenAiLlm({ ...service, model: 'gpt-test' }) }),
