@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import { makeFrame, type SttEvent, type SttService, type SttSession } from '@voxframe/core';
 import { ProcessorHarness, createVirtualClock } from '@voxframe/core/testing';
-import { createOpenAiStt } from '@voxframe/openai';
+import { createOpenAiRealtimeStt, createOpenAiStt } from '@voxframe/openai';
 import { startOpenAiEmulator, type OpenAiEmulator } from '@voxframe/openai/testing';
 import { sttProcessor } from '../src/cascade';
 
@@ -31,6 +31,25 @@ describe('sttProcessor against the OpenAI-compatible emulator (per-turn transcri
     expect(Math.abs(bytes - 44 - 32000)).toBeLessThan(400);
     const latency = harness.framesOf('metrics').flatMap((m) => m.metrics).find((m) => m.kind === 'latency' && m.name === 'stt.final');
     expect(latency).toBeDefined();
+    harness.dispose();
+  });
+
+  it('streams to the Realtime transcription session: interim hypotheses, then the final and turn.end', async () => {
+    emulator.transcriptions.push({ text: 'what is the weather' });
+    const stt = createOpenAiRealtimeStt({ baseURL: emulator.realtimeURL, apiKey: 'k' });
+    const harness = new ProcessorHarness(sttProcessor({ stt }));
+    await harness.start({ enableMetrics: true });
+    for (let i = 0; i < 25; i++) harness.send(audio(20, 16000));
+    harness.send(makeFrame('user.stopped-speaking', {}));
+    await harness.waitForType('turn.end');
+    expect(harness.framesOf('transcript').map((t) => [t.text, t.final])).toEqual([
+      ['what', false],
+      ['what is', false],
+      ['what is the', false],
+      ['what is the weather', false],
+      ['what is the weather', true],
+    ]);
+    expect(harness.framesOf('metrics').flatMap((m) => m.metrics).some((m) => m.kind === 'latency' && m.name === 'stt.final')).toBe(true);
     harness.dispose();
   });
 

@@ -1,6 +1,7 @@
 /**
  * An OpenAI-compatible HTTP emulator on 127.0.0.1: chat completions (JSON and SSE streaming, text and tool calls),
- * audio speech (streaming raw PCM), audio transcriptions (multipart in, scripted text out). Errors come back shaped
+ * audio speech (streaming raw PCM), audio transcriptions (multipart in, scripted text out), and the Realtime API's
+ * transcription session over WebSocket (see `realtime-transcription.ts`). Errors come back shaped
  * like the service's (`{ error: { message, type, param, code } }`), with the same statuses. The official `openai`
  * client drives it in our tests; point yours at {@link OpenAiEmulator.baseURL}.
  *
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { ReplyQueue, type ChatReply, type EmulatedError, type RecordedRequest, type SpeechReply, type TranscriptionReply } from './script';
 import { chatValidationError, streamChat } from './chat';
 import { delay } from './delay';
+import { RealtimeTranscriptionEndpoint } from './realtime-transcription';
 
 /** Options of {@link startOpenAiEmulator}. */
 export interface OpenAiEmulatorOptions {
@@ -26,11 +28,15 @@ export interface OpenAiEmulatorOptions {
 export interface OpenAiEmulator {
   /** `http://127.0.0.1:<port>/v1`: the client's `baseURL`. */
   readonly baseURL: string;
+  /** `ws://127.0.0.1:<port>/v1`: the Realtime transcription session's base URL. */
+  readonly realtimeURL: string;
+  /** The Realtime transcription endpoint (sessions opened, `session.update`s received). */
+  readonly realtime: RealtimeTranscriptionEndpoint;
   /** Chat completion replies (default: "Hello from the emulator."). */
   readonly chat: ReplyQueue<ChatReply>;
   /** Speech replies (default: 60 ms of tone per input character). */
   readonly speech: ReplyQueue<SpeechReply>;
-  /** Transcription replies (default: "hello"). */
+  /** Transcription replies (default: "hello"), for the HTTP endpoint and the Realtime transcription session. */
   readonly transcriptions: ReplyQueue<TranscriptionReply>;
   /** Every request received, in order. */
   readonly requests: readonly RecordedRequest[];
@@ -102,10 +108,16 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
     }
   }
 
+  const realtime = new RealtimeTranscriptionEndpoint(transcriptions, options.apiKey);
+  server.on('upgrade', (req, socket, head) => {
+    if (!realtime.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+  });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
+    realtimeURL: `ws://127.0.0.1:${port}/v1`,
+    realtime,
     chat,
     speech,
     transcriptions,
@@ -115,6 +127,7 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
     },
     close: () =>
       new Promise<void>((resolve) => {
+        realtime.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -7,3 +7,4 @@
 export * from './emulator';
 export * from './script';
 export { chatValidationError } from './chat';
+export { RealtimeTranscriptionEndpoint } from './realtime-transcription';
