@@ -64,6 +64,9 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
   const speechRate = options.speechSampleRate ?? 24000;
   let aborted = 0;
   const server: Server = createServer((req, res) => {
+    // One request per connection (`Connection: close`): otherwise the client pools the socket, and a test process
+    // that ends right after its last request waits on pooled sockets of a server that is gone.
+    res.shouldKeepAlive = false;
     res.on('close', () => {
       if (!res.writableEnded) aborted += 1;
     });

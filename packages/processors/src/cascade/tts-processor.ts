@@ -221,7 +221,7 @@ export class TtsProcessor extends FrameProcessor {
       stream.send(utterance.id, text);
       return;
     }
-    utterance.beginPiece(text, this.scheduler.now());
+    utterance.beginPiece(text);
     try {
       const options = { signal, logger: this.logger, ...(this.#options.voice === undefined ? {} : { voice: this.#options.voice }) };
       for await (const chunk of this.#tts.synthesize(text, options)) {

@@ -41,8 +41,7 @@ export class Utterance {
   }
 
   /** A sentence goes to the service (one request). */
-  beginPiece(text: string, nowMs: number): void {
-    void nowMs;
+  beginPiece(text: string): void {
     this.#piece = { text, startMs: this.audioMs, words: [] };
   }
 
