@@ -33,6 +33,8 @@ export class Pcm16Assembler {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Encodes mono PCM16 as a WAV file (for HTTP transcription endpoints). */
 export function encodeWav(chunks: readonly Int16Array[], sampleRate: number): Uint8Array {
   let samples = 0;
@@ -55,6 +57,16 @@ export function encodeWav(chunks: readonly Int16Array[], sampleRate: number): Ui
   view.setUint16(34, 16, true);
   ascii(36, 'data');
   view.setUint32(40, samples * 2, true);
+  if (LITTLE_ENDIAN) {
+    // The data starts at byte 44 (even): copy the samples as they are.
+    const data = new Int16Array(bytes.buffer, 44, samples);
+    let at = 0;
+    for (const c of chunks) {
+      data.set(c, at);
+      at += c.length;
+    }
+    return bytes;
+  }
   let offset = 44;
   for (const c of chunks) {
     for (let i = 0; i < c.length; i++, offset += 2) view.setInt16(offset, c[i], true);
