@@ -1,8 +1,8 @@
 /**
  * Picks the demo's agent from the environment: OpenAI Realtime when `OPENAI_API_KEY` is set (pointed at
- * `VOXFRAME_OPENAI_BASE_URL` when given, e.g. the local emulator), else Gemini Live when `GEMINI_API_KEY` is set
- * (pointed at `VOXFRAME_GEMINI_BASE_URL` when given; `VOXFRAME_AGENT=gemini` prefers it when both keys are set),
- * else the offline echo test.
+ * `VOXFRAME_OPENAI_BASE_URL` when given, e.g. the local emulator), or the STT -> LLM -> TTS cascade when
+ * `VOXFRAME_MODE=cascade` too; else Gemini Live when `GEMINI_API_KEY` is set (pointed at `VOXFRAME_GEMINI_BASE_URL`
+ * when given; `VOXFRAME_AGENT=gemini` prefers it when both keys are set), else the offline echo test.
  *
  * @packageDocumentation
  */
@@ -10,7 +10,7 @@ import type { FrameNode } from '@voxframe/core';
 
 export interface AgentChoice {
   /** Shown on the page. */
-  readonly provider: 'openai' | 'gemini' | 'echo';
+  readonly provider: 'openai' | 'gemini' | 'echo' | 'cascade';
   readonly description: string;
   /** How to get a real model, shown in echo mode. */
   readonly hint?: string;
@@ -25,6 +25,16 @@ export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
   const apiKey = env.OPENAI_API_KEY;
   if (apiKey !== undefined && apiKey !== '') {
     const baseUrl = env.VOXFRAME_OPENAI_BASE_URL;
+    if (env.VOXFRAME_MODE === 'cascade') {
+      // STT -> LLM -> TTS over OpenAI-compatible HTTP endpoints (VOXFRAME_OPENAI_HTTP_BASE_URL for another server).
+      const baseURL = env.VOXFRAME_OPENAI_HTTP_BASE_URL;
+      return {
+        provider: 'cascade',
+        description: baseURL ? `Cascade (STT -> LLM -> TTS) via ${baseURL}` : 'Cascade: OpenAI transcriptions -> chat completions -> speech',
+        build: async () =>
+          (await import('./cascade-pipeline')).cascadePipeline({ apiKey, ...(baseURL ? { baseURL } : {}), ...(env.VOXFRAME_LLM_MODEL ? { model: env.VOXFRAME_LLM_MODEL } : {}) }),
+      };
+    }
     return {
       provider: 'openai',
       description: baseUrl ? `OpenAI Realtime via ${baseUrl}` : 'OpenAI Realtime',
