@@ -44,6 +44,12 @@ import { closingEvents, openingEvents, streamNames, textBlock, toolResultBlock, 
 const MAX_UNOBSERVED_EVENTS = 2000;
 /** How long a closing stream may take to finish after our `sessionEnd` before it is reset. */
 const CLOSE_GRACE_MS = 2000;
+/**
+ * User audio louder than this (RMS, about -36 dBFS) is taken as speech the model has yet to answer: no rotation
+ * until its transcript arrives, or until this long after the speech (the model may take it for noise).
+ */
+const SPEECH_RMS = 512;
+const UNANSWERED_SPEECH_MS = 5000;
 
 type SessionState = 'connecting' | 'live' | 'recovering' | 'closed';
 
@@ -76,6 +82,8 @@ export class NovaSonicSession implements S2SSession {
   #closing: Promise<void> | undefined;
   #firstRequest: { resolve: () => void; reject: (error: unknown) => void } | undefined;
   #sentSamples = 0;
+  /** When user speech was last sent that the model has not transcribed yet (`undefined`: none pending). */
+  #unansweredSpeechAt: number | undefined;
 
   /** Use {@link NovaSonicSession.start}. */
   private constructor(config: ResolvedNovaConfig, capabilities: S2SCapabilities, options: S2SStartOptions) {
@@ -101,7 +109,7 @@ export class NovaSonicSession implements S2SSession {
       logger: this.#logger,
     });
     this.#rotation = new RotationScheduler(config.maxStreamMs, config.rotationQuietMs, config.scheduler, {
-      isBusy: () => this.#mapper.busy,
+      isBusy: () => this.#mapper.busy || this.#speechPending(),
       rotate: () => this.#rotate(),
     });
     this.events = new Observable<S2SEvent>((subscriber) => {
@@ -156,6 +164,11 @@ export class NovaSonicSession implements S2SSession {
     const base64 = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
     stream.queue.audio({ base64, samples: samples.length });
     this.#sentSamples += samples.length;
+    if (isLoud(samples)) {
+      // The stream must not rotate in the middle of a user turn: the old stream would never hear its end.
+      this.#unansweredSpeechAt = this.#config.scheduler.now();
+      this.#rotation.notifyActivity();
+    }
   }
 
   /**
@@ -330,6 +343,7 @@ export class NovaSonicSession implements S2SSession {
   #onEvent(stream: NovaStream, event: OutputEvent): void {
     if (stream !== this.#stream || this.#state === 'closed') return;
     this.#failedAttempts = 0;
+    if (event.name === 'contentStart' && event.body.role === 'USER') this.#unansweredSpeechAt = undefined;
     this.#mapper.handle(event);
     this.#rotation.notifyActivity();
   }
@@ -349,6 +363,11 @@ export class NovaSonicSession implements S2SSession {
   }
 
   // ---- helpers --------------------------------------------------------------------------------------------------
+
+  #speechPending(): boolean {
+    const at = this.#unansweredSpeechAt;
+    return at !== undefined && this.#config.scheduler.now() - at < UNANSWERED_SPEECH_MS;
+  }
 
   #control(events: readonly Parameters<InputQueue['control']>[0][]): void {
     const queue = this.#stream?.queue;
@@ -404,4 +423,14 @@ export class NovaSonicSession implements S2SSession {
     if (announce) this.#emit({ type: 'closed', reason });
     this.#subject.complete();
   }
+}
+
+/** Whether a chunk's RMS is above {@link SPEECH_RMS}. */
+function isLoud(samples: Int16Array): boolean {
+  let energy = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i] as number;
+    energy += sample * sample;
+  }
+  return energy > SPEECH_RMS * SPEECH_RMS * samples.length;
 }
