@@ -152,7 +152,13 @@ export class OutputEventMapper {
   #onAudio(body: OutputEvents['audioOutput']): void {
     const turn = this.#turn;
     const contentId = body.contentId;
-    if (turn === undefined || contentId === undefined || turn.interrupted) return;
+    if (turn === undefined || contentId === undefined) return;
+    if (turn.interrupted) {
+      // Dropped, but counted: the share of the words heard is played time over generated time.
+      const count = base64ByteLength(body.content) >> 1;
+      turn.audioSamples.set(contentId, (turn.audioSamples.get(contentId) ?? 0) + count);
+      return;
+    }
     const bytes = Buffer.from(body.content, 'base64');
     const samples = new Int16Array(bytes.length >> 1);
     new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
@@ -255,4 +261,10 @@ function usageOf(delta: WireTokenCounts): Usage {
     outputAudioTokens: outputAudio,
     outputTextTokens: outputText,
   };
+}
+
+/** Decoded length of a base64 string, without decoding it. */
+function base64ByteLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length * 3) / 4 - padding;
 }

@@ -100,7 +100,7 @@ export class NovaSonicSession implements S2SSession {
       if (message.role === 'system') this.#instructions = [this.#instructions, message.content].filter(Boolean).join('\n\n');
     }
     this.#history.addMessages(options.history ?? []);
-    this.#client = createBedrockClient(config);
+    this.#client = createBedrockClient(config, this.#logger);
     this.#mapper = new OutputEventMapper({
       emit: (event) => this.#emit(event),
       history: this.#history,

@@ -33,11 +33,16 @@ export interface StreamHandlers {
   onEnd(outcome: StreamOutcome): void;
 }
 
-/** Makes the SDK client of a session: HTTP/2, one attempt (the session retries on its own, with the conversation). */
-export function createBedrockClient(config: ResolvedNovaConfig): BedrockRuntimeClient {
+/**
+ * Makes the SDK client of a session: HTTP/2, one attempt (the session retries on its own, with the conversation),
+ * the SDK's own log lines at debug level in the session's logger (the session reports failures itself).
+ */
+export function createBedrockClient(config: ResolvedNovaConfig, logger: Logger): BedrockRuntimeClient {
+  const sdkLog = (...content: unknown[]): void => logger.debug({ sdk: content.map((part) => (part instanceof Error ? part.message : String(part))).join(' ') }, 'aws sdk');
   return new BedrockRuntimeClient({
     region: config.region,
     maxAttempts: 1,
+    logger: { trace: () => undefined, debug: () => undefined, info: sdkLog, warn: sdkLog, error: sdkLog },
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     requestHandler: new NodeHttp2Handler({
