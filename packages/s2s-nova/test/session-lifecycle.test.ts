@@ -4,7 +4,7 @@
  * envelope's chunk signature verified.
  */
 import { NovaSonicEmulator, scriptedReplies, tone } from '@voxframe/s2s-nova/testing';
-import { engineFor, sendFrames, startSession, until } from './support/harness';
+import { engineFor, sendFrames, startSession } from './support/harness';
 
 describe('nova session lifecycle', () => {
   let emulator: NovaSonicEmulator;
