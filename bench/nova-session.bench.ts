@@ -73,18 +73,17 @@ class BareStream {
       { promptStart: { promptName: 'P', textOutputConfiguration: { mediaType: 'text/plain' }, audioOutputConfiguration: { mediaType: 'audio/lpcm', sampleRateHertz: 24000, sampleSizeBits: 16, channelCount: 1, voiceId: 'matthew', encoding: 'base64', audioType: 'SPEECH' } } },
       { contentStart: { promptName: 'P', contentName: 'A', type: 'AUDIO', interactive: true, role: 'USER', audioInputConfiguration: { mediaType: 'audio/lpcm', sampleRateHertz: 16000, sampleSizeBits: 16, channelCount: 1, audioType: 'SPEECH', encoding: 'base64' } } },
     ]) this.push(event);
-    const self = this;
-    const body = {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          const next = self.#queue.shift();
-          if (next !== undefined) yield { chunk: { bytes: next } };
-          else if (self.#ended) return;
-          else await new Promise<void>((resolve) => (self.#wake = resolve));
-        }
-      },
-    };
+    const body = { [Symbol.asyncIterator]: () => this.#pull() };
     void this.#read(body);
+  }
+
+  async *#pull(): AsyncGenerator<{ chunk: { bytes: Uint8Array } }> {
+    for (;;) {
+      const next = this.#queue.shift();
+      if (next !== undefined) yield { chunk: { bytes: next } };
+      else if (this.#ended) return;
+      else await new Promise<void>((resolve) => (this.#wake = resolve));
+    }
   }
 
   /** Events not yet pulled by the SDK. */
