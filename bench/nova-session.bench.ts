@@ -3,6 +3,8 @@
  * Both sides use the same SDK client over HTTP/2 (SigV4 signing of every event included) against a peer in another
  * process (`nova-stream-peer.ts`, not counted), so the ratio is what the provider adds to the SDK.
  *
+ * Each input measurement follows a warm-up round of the same size.
+ *
  * 1. Input: one 20 ms 16 kHz audio frame to the stream. Provider: `session.sendAudio(frame)`. Anchor: the least a
  *    client can do, base64 of the samples in the `audioInput` JSON, encoded, yielded to the SDK.
  * 2. Output: one 100 ms 24 kHz `audioOutput` event to samples. Provider: the `audio` event. Anchor: `for await` over
@@ -142,7 +144,7 @@ async function tick(frames: number, send: () => void): Promise<void> {
 }
 
 export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
-  const sessions = opts.quick ? 5 : 20;
+  const sessions = opts.quick ? 5 : 10;
   const frames = opts.quick ? 50 : 250;
   const outputEvents = opts.quick ? 30 : 100;
   const peer = await startPeer(frames, outputEvents);
@@ -154,6 +156,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       const bare = Array.from({ length: sessions }, () => new BareStream(peer.url));
       // Connected and the opening events taken, as the provider's sessions are when start() resolves.
       await until(() => bare.every((s) => s.queued === 0), 30_000, 'bare streams open');
+      // A warm-up round, then the measured one.
+      await tick(frames, () => bare.forEach((s) => s.audio(frame)));
+      await until(() => bare.every((s) => s.inDone), 60_000, 'bare warm-up');
+      for (const s of bare) s.inDone = false;
       let start = cpuUs();
       await tick(frames, () => bare.forEach((s) => s.audio(frame)));
       await until(() => bare.every((s) => s.inDone), 60_000, 'bare input');
@@ -185,6 +191,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       });
       live.push(entry);
     }
+    await tick(frames, () => live.forEach((s) => s.session.sendAudio(frame)));
+    await until(() => live.every((s) => s.inDone), 60_000, 'provider warm-up');
+    for (const s of live) s.inDone = false;
     let start = cpuUs();
     await tick(frames, () => live.forEach((s) => s.session.sendAudio(frame)));
     await until(() => live.every((s) => s.inDone), 60_000, 'provider input');

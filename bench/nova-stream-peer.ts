@@ -1,14 +1,14 @@
 /**
  * The far end of the Nova benchmark, in its own process so its CPU is not counted: an HTTP/2 server that speaks the
  * Bedrock event-stream framing without checking signatures. Per stream it counts `audioInput` events and, at
- * `audioFrames`, answers with a USER text `in-done`; on an interactive `textInput` it sends one AUDIO block of
+ * every `audioFrames`, answers with a USER text `in-done`; on an interactive `textInput` it sends one AUDIO block of
  * `outputEvents` 100 ms `audioOutput` events and a FINAL text `out-done`.
  *
  *   tsx bench/nova-stream-peer.ts <audioFrames> <outputEvents>   (prints "port N"; exits when stdin closes)
  */
 import { createServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { MessageSplitter, decodeMessage, eventMessage } from '../packages/s2s-nova/src/testing/index';
+import { MessageSplitter, decodeMessage, eventMessage } from '../packages/s2s-nova/src/testing/event-stream';
 
 const audioFrames = Number(process.argv[2] ?? 250);
 const outputEvents = Number(process.argv[3] ?? 100);
@@ -46,8 +46,8 @@ server.on('stream', (stream) => {
       const event = (JSON.parse(Buffer.from((JSON.parse(Buffer.from(inner.body).toString()) as { bytes: string }).bytes, 'base64').toString()) as { event: Record<string, { promptName?: string; content?: string }> }).event;
       const [name] = Object.keys(event);
       if (name === 'promptStart') base = { sessionId: 's', promptName: event.promptStart?.promptName, completionId: 'c' };
-      if (name === 'audioInput' && ++audio === audioFrames) {
-        send('completionStart', {});
+      if (name === 'audioInput' && ++audio % audioFrames === 0) {
+        if (audio === audioFrames) send('completionStart', {});
         text('USER', 'in-done');
       }
       if (name === 'textInput') {

@@ -174,21 +174,21 @@ export class NovaStream {
     this.#handlers.onEnd(outcome);
   }
 
-  /** Wraps the queue to learn when the SDK pulls the first chunk. */
+  /** Wraps the queue to learn when the SDK pulls the first chunk (later pulls go straight to the queue). */
   #watchFirstPull(queue: InputQueue): AsyncIterable<{ chunk: { bytes: Uint8Array } }> {
-    let told = false;
     const handlers = this.#handlers;
     return {
       [Symbol.asyncIterator]() {
         const inner = queue[Symbol.asyncIterator]();
+        let told = false;
         return {
-          next: async () => {
-            const result = await inner.next();
-            if (!told) {
+          next: () => {
+            if (told) return inner.next() as Promise<IteratorResult<{ chunk: { bytes: Uint8Array } }>>;
+            return inner.next().then((result) => {
               told = true;
               handlers.onRequestSent();
-            }
-            return result as IteratorResult<{ chunk: { bytes: Uint8Array } }>;
+              return result as IteratorResult<{ chunk: { bytes: Uint8Array } }>;
+            });
           },
         };
       },
