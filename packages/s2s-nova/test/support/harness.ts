@@ -56,7 +56,7 @@ export class EventLog {
     const match = (e: S2SEvent): boolean => e.type === type && predicate(e as Extract<S2SEvent, { type: T }>);
     const existing = this.events.slice(options.from ?? 0).find(match);
     if (existing) return Promise.resolve(existing as Extract<S2SEvent, { type: T }>);
-    const timeoutMs = options.timeoutMs ?? 8000;
+    const timeoutMs = options.timeoutMs ?? 15_000;
     return new Promise((resolve, reject) => {
       const waiter = {
         predicate: match,
@@ -84,7 +84,7 @@ export async function sendFrames(session: S2SSession, samples: Int16Array, yield
 }
 
 /** Waits until a condition holds, polling each 5 ms, failing after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 8000, what = 'condition'): Promise<void> {
+export async function until(condition: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
