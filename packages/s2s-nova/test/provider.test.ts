@@ -81,6 +81,29 @@ describe('nova provider', () => {
     await session.close();
   });
 
+  it.each([
+    ['modelStreamErrorException', 'model_stream_error'],
+    ['serviceUnavailableException', 'service_unavailable'],
+    ['internalServerException', 'internal_server_error'],
+  ] as const)('a %s mid-stream is a recoverable error and the session resumes on a new stream', async (type, code) => {
+    emulator = await NovaSonicEmulator.start();
+    emulator.script = scriptedReplies({ say: 'Before.' }, { say: 'After.' });
+    const { session, log } = await startSession(engineFor(emulator));
+    session.sendText('one');
+    await log.waitFor('turn.end');
+    const next = emulator.nextStream();
+    emulator.stream.fail(type, 'The service had a problem.');
+    const error = await log.waitFor('error');
+    expect([error.error.code, error.recoverable]).toEqual([code, true]);
+    expect(error.error.message).toContain('The service had a problem.');
+    await next;
+    await log.waitFor('session.rotated');
+    session.sendText('two');
+    await log.waitFor('transcript', (e) => e.role === 'assistant' && e.text === 'After.');
+    await session.close();
+    expect(emulator.issues).toEqual([]);
+  });
+
   it('Nova Sonic 1 takes no typed text and no endpointing setting', async () => {
     emulator = await NovaSonicEmulator.start();
     const engine = engineFor(emulator, {}, { model: 'amazon.nova-sonic-v1:0' });
