@@ -181,7 +181,8 @@ export class OutputEventMapper {
     if (content.role === 'USER') {
       this.#userSpeaking = false;
       const text = content.text.trim();
-      if (text !== '') {
+      // The user's words from the FINAL stage only (a block without a stage counts as final).
+      if (text !== '' && content.stage !== 'SPECULATIVE') {
         this.#deps.history.addUser(text);
         this.#deps.emit({ type: 'transcript', role: 'user', text, final: true });
       }
@@ -196,7 +197,7 @@ export class OutputEventMapper {
       if (body.stopReason === 'END_TURN' || body.stopReason === 'INTERRUPTED') turn.endingWith = turn.interrupted ? 'interrupted' : 'completed';
       return;
     }
-    if (content.type === 'TEXT' && content.stage === 'FINAL') {
+    if (content.type === 'TEXT' && content.stage !== 'SPECULATIVE') {
       const text = content.text.trim();
       const utteranceId = turn.utteranceId;
       if (text !== '') {
