@@ -8,9 +8,10 @@
  */
 import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { INTERRUPTED_SIGNAL } from '../protocol';
-import { MessageSplitter, decodeMessage, eventMessage, exceptionMessage, stringHeader, type StreamExceptionType } from './event-stream';
+import { eventMessage, exceptionMessage, type StreamExceptionType } from './event-stream';
 import { InputEventChecker, type CheckedEvent } from './input-check';
 import { scriptedReplies, tone, type NovaReply, type NovaScript } from './script';
+import { SignedInputReader } from './signed-input';
 import { ChunkSignatureChain, type EmulatorCredentials, type VerifiedRequest } from './sigv4';
 import { EnergyVad } from './vad';
 
@@ -73,8 +74,7 @@ export class EmulatedStream {
   bargeIns = 0;
   readonly #stream: ServerHttp2Stream;
   readonly #settings: EmulatedStreamSettings;
-  readonly #chain: ChunkSignatureChain;
-  readonly #splitter = new MessageSplitter();
+  readonly #reader: SignedInputReader;
   readonly #checker = new InputEventChecker();
   #vad: EnergyVad;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -102,7 +102,7 @@ export class EmulatedStream {
     this.requestHeaders = headers;
     this.#stream = stream;
     this.#settings = settings;
-    this.#chain = new ChunkSignatureChain(verified, settings.credentials);
+    this.#reader = new SignedInputReader(new ChunkSignatureChain(verified, settings.credentials));
     this.#vad = new EnergyVad({ threshold: 300, minSpeechMs: 60, silenceMs: settings.silenceMs });
     this.#ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
@@ -118,7 +118,7 @@ export class EmulatedStream {
 
   /** Envelopes whose chunk signature verified. */
   get verifiedChunks(): number {
-    return this.#chain.verified;
+    return this.#reader.verified;
   }
 
   /** The user audio received, concatenated. */
@@ -171,53 +171,20 @@ export class EmulatedStream {
   // ---- input ----------------------------------------------------------------------------------------------------
 
   #onData(chunk: Buffer): void {
-    if (this.ended !== undefined) return;
-    let messages: Uint8Array[];
-    try {
-      messages = this.#splitter.push(chunk);
-    } catch (error) {
-      return this.#violation(`unreadable framing: ${(error as Error).message}`);
-    }
-    for (const bytes of messages) {
+    for (const input of this.#reader.push(chunk)) {
       if (this.ended !== undefined) return;
-      let outer;
-      try {
-        outer = decodeMessage(bytes);
-      } catch (error) {
-        return this.#violation(`an envelope failed its CRC or header checks: ${(error as Error).message}`);
-      }
-      const date = outer.headers[':date'];
-      const signature = outer.headers[':chunk-signature'];
-      if (date?.type !== 'timestamp' || signature?.type !== 'binary') return this.#violation('an envelope lacks :date or :chunk-signature');
-      const problem = this.#chain.verify(date.value.getTime(), signature.value, outer.body);
-      if (problem !== undefined) return this.#violation(problem);
-      if (outer.body.length === 0) {
+      if (input.kind === 'violation') return this.#violation(input.message);
+      if (input.kind === 'end') {
         // The signed end frame (§5.4): the input is over.
         if (!this.#sessionEnded) this.#issue('the input ended without sessionEnd');
         this.#finishResponse();
         continue;
       }
-      this.#onInner(outer.body);
+      this.inputEvents.push(input.event);
+      const checked = this.#checker.check(input.event);
+      if (typeof checked === 'string') return this.#violation(checked);
+      this.#act(checked);
     }
-  }
-
-  #onInner(bytes: Uint8Array): void {
-    let event: unknown;
-    try {
-      const inner = decodeMessage(bytes);
-      if (stringHeader(inner.headers, ':event-type') !== 'chunk' || stringHeader(inner.headers, ':message-type') !== 'event') {
-        return this.#violation('an inner message is not a chunk event');
-      }
-      const payload = JSON.parse(Buffer.from(inner.body).toString('utf8')) as { bytes?: unknown };
-      if (typeof payload.bytes !== 'string') return this.#violation('an inner message has no "bytes" string');
-      event = JSON.parse(Buffer.from(payload.bytes, 'base64').toString('utf8'));
-    } catch (error) {
-      return this.#violation(`an input chunk could not be decoded: ${(error as Error).message}`);
-    }
-    this.inputEvents.push(event);
-    const checked = this.#checker.check(event);
-    if (typeof checked === 'string') return this.#violation(checked);
-    this.#act(checked);
   }
 
   #act(event: CheckedEvent): void {

@@ -11,3 +11,4 @@ export * from './sigv4';
 export * from './input-check';
 export { MessageSplitter, decodeMessage, eventMessage, exceptionMessage, type StreamExceptionType } from './event-stream';
 export { createSelfSignedCertificate, type SelfSignedCertificate } from './certificate';
+export { SignedInputReader, type SignedInput } from './signed-input';
