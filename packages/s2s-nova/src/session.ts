@@ -33,6 +33,7 @@ import {
 import { NOVA_INPUT_SAMPLE_RATE, type ResolvedNovaConfig } from './config';
 import { NOVA_SONIC_PROVIDER, sessionError, type NovaSonicError } from './errors';
 import { OutputEventMapper } from './event-mapper';
+import { NOVA_2_SONIC_MODEL } from './models';
 import { ConversationHistory } from './history';
 import { InputQueue, type QueuedAudio } from './input-queue';
 import type { OutputEvent } from './protocol';
@@ -185,7 +186,7 @@ export class NovaSonicSession implements S2SSession {
       return;
     }
     if (!this.#config.modelInfo.textInput) {
-      throw sessionError('text_input_unsupported', `${this.#config.model} takes no text input while audio flows; use ${'amazon.nova-2-sonic-v1:0'}.`, true);
+      throw sessionError('text_input_unsupported', `${this.#config.model} takes no text input while audio flows; use ${NOVA_2_SONIC_MODEL}.`, true);
     }
     this.#history.addUser(text);
     this.#control(textBlock(this.#currentNames(), 'USER', text, true));
