@@ -1,8 +1,12 @@
 /**
- * Picks the demo's agent from the environment: OpenAI Realtime when `OPENAI_API_KEY` is set (pointed at
- * `VOXFRAME_OPENAI_BASE_URL` when given, e.g. the local emulator), or the STT -> LLM -> TTS cascade when
- * `VOXFRAME_MODE=cascade` too; else Gemini Live when `GEMINI_API_KEY` is set (pointed at `VOXFRAME_GEMINI_BASE_URL`
- * when given; `VOXFRAME_AGENT=gemini` prefers it when both keys are set), else the offline echo test.
+ * Picks the demo's agent from the environment, first match wins:
+ * 1. Gemini Live when `GEMINI_API_KEY` is set and `VOXFRAME_AGENT=gemini`;
+ * 2. with `OPENAI_API_KEY`: the STT -> LLM -> TTS cascade when `VOXFRAME_MODE=cascade`, else OpenAI Realtime
+ *    (`VOXFRAME_OPENAI_BASE_URL` points it elsewhere, e.g. the local emulator);
+ * 3. Gemini Live when `GEMINI_API_KEY` is set (`VOXFRAME_GEMINI_BASE_URL` points it elsewhere);
+ * 4. Amazon Nova Sonic when `AWS_REGION` and AWS credentials (`AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`, or
+ *    `AWS_PROFILE`) are set (`VOXFRAME_NOVA_BASE_URL` points it elsewhere);
+ * 5. the offline echo test.
  *
  * @packageDocumentation
  */
@@ -10,7 +14,7 @@ import type { FrameNode } from '@voxframe/core';
 
 export interface AgentChoice {
   /** Shown on the page. */
-  readonly provider: 'openai' | 'gemini' | 'echo' | 'cascade';
+  readonly provider: 'openai' | 'gemini' | 'nova' | 'echo' | 'cascade';
   readonly description: string;
   /** How to get a real model, shown in echo mode. */
   readonly hint?: string;
@@ -42,10 +46,20 @@ export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
     };
   }
   if (gemini !== undefined) return gemini;
+  const region = env.AWS_REGION;
+  const awsCredentials = (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE;
+  if (region && awsCredentials) {
+    const baseUrl = env.VOXFRAME_NOVA_BASE_URL;
+    return {
+      provider: 'nova',
+      description: baseUrl ? `Amazon Nova Sonic via ${baseUrl}` : `Amazon Nova Sonic (${region})`,
+      build: async () => (await import('./nova-pipeline')).novaPipeline({ region, ...(baseUrl ? { baseUrl } : {}) }),
+    };
+  }
   return {
     provider: 'echo',
     description: 'Offline echo test: Silero VAD turn-taking; your words are played back after you stop; speak over it to barge in.',
-    hint: 'Set OPENAI_API_KEY (and optionally VOXFRAME_OPENAI_BASE_URL) and restart to talk to OpenAI Realtime, or GEMINI_API_KEY (and optionally VOXFRAME_GEMINI_BASE_URL) for Gemini Live.',
+    hint: 'Set OPENAI_API_KEY and restart to talk to OpenAI Realtime (add VOXFRAME_MODE=cascade for the STT -> LLM -> TTS cascade), GEMINI_API_KEY for Gemini Live, or AWS_REGION with AWS credentials for Amazon Nova Sonic.',
     build: async () => (await import('./echo-pipeline')).echoPipeline(),
   };
 }
