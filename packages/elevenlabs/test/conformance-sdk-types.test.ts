@@ -1,0 +1,70 @@
+/**
+ * `@elevenlabs/elevenlabs-js` (2.x) has no client for the TTS WebSocket (it covers the HTTP endpoints and realtime
+ * STT), so the official SDK cannot drive the emulator. Instead, every message our service sends and every message
+ * the emulator sends is validated with the SDK's own published wire schemas (`serialization`
+ * `WebsocketTtsClientMessageMulti` / `WebsocketTtsServerMessageMulti`, strict: unknown keys fail).
+ *
+ * One known divergence, renamed before validation and named here on purpose: the SDK's schema spells the client's
+ * context field `contextId`, while the API reference, the multi-context guide and every client in use send
+ * `context_id` (the service answers with `contextId`). The emulator runs with `finalKey: 'is_final'`, the SDK's
+ * spelling, so server messages validate without any renaming.
+ */
+import { WebsocketTtsClientMessageMulti, WebsocketTtsServerMessageMulti } from '@elevenlabs/elevenlabs-js/serialization';
+import { createElevenLabsTts } from '@voxframe/elevenlabs';
+import { ElevenLabsEmulator } from '@voxframe/elevenlabs/testing';
+import { next, record } from './support';
+
+type Parsed = { ok: true } | { ok: false; errors: { path: string[]; message: string }[] };
+
+function clientIssues(message: Record<string, unknown>): string[] {
+  const { context_id: contextId, ...rest } = message;
+  const raw = contextId === undefined ? rest : { ...rest, contextId };
+  const result = WebsocketTtsClientMessageMulti.parse(raw, { unrecognizedObjectKeys: 'fail' }) as Parsed;
+  return result.ok ? [] : result.errors.map((e) => `${e.path.join('.')}: ${e.message}`);
+}
+
+function serverIssues(message: Record<string, unknown>): string[] {
+  const result = WebsocketTtsServerMessageMulti.parse(message, { unrecognizedObjectKeys: 'fail' }) as Parsed;
+  return result.ok ? [] : result.errors.map((e) => `${e.path.join('.')}: ${e.message}`);
+}
+
+describe('ElevenLabs wire messages against the SDK published schemas', () => {
+  let emulator: ElevenLabsEmulator;
+  beforeEach(async () => {
+    emulator = await ElevenLabsEmulator.start({ finalKey: 'is_final', chunkMs: 100 });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  it('the schemas reject what they should (the check can fail)', () => {
+    expect(clientIssues({ text: 'x', context_id: 'a', closeContext: true })).not.toEqual([]);
+    expect(clientIssues({ text: 5 })).not.toEqual([]);
+    expect(serverIssues({ audio: 'AA', isFinal: true })).not.toEqual([]);
+  });
+
+  it('every client message (open with settings, text, flush, close_context, cancel, close_socket) and every server message validate', async () => {
+    const tts = createElevenLabsTts({
+      apiKey: 'k',
+      baseUrl: emulator.url,
+      voiceSettings: { stability: 0.5, similarityBoost: 0.7, style: 0.1, useSpeakerBoost: true, speed: 1.1 },
+      chunkLengthSchedule: [50, 120],
+    });
+    const stream = await tts.connect();
+    const events = record(stream);
+    stream.sendText('a', 'Hello there.');
+    stream.sendText('a', 'Second sentence');
+    stream.flush('a');
+    stream.sendText('b', 'Interrupted reply.');
+    stream.cancel('b');
+    await next(stream, events, (e) => e.type === 'done' && e.contextId === 'a');
+    await stream.close();
+    const received = emulator.current!.received;
+    expect(received.length).toBeGreaterThanOrEqual(7);
+    expect(received.flatMap(clientIssues)).toEqual([]);
+    const sent = emulator.current!.sent;
+    expect(sent.some((m) => typeof m.audio === 'string')).toBe(true);
+    expect(sent.some((m) => m.is_final === true)).toBe(true);
+    expect(sent.flatMap(serverIssues)).toEqual([]);
+  });
+});
