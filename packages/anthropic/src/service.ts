@@ -37,7 +37,11 @@ export class AnthropicLlm implements LlmService {
     const stream = this.#client.messages.stream(params, { signal: options.signal });
     try {
       for await (const event of stream) {
-        for (const mapped of mapper.map(event)) yield mapped;
+        for (const mapped of mapper.map(event)) {
+          yield mapped;
+          // The consumer may abort while it holds a yielded event: stop before waiting for the next one.
+          if (options.signal.aborted) return;
+        }
       }
     } catch (error) {
       if (options.signal.aborted || error instanceof APIUserAbortError) return;
