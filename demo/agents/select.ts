@@ -1,6 +1,7 @@
 /**
  * Picks the demo's agent from the environment: OpenAI Realtime when `OPENAI_API_KEY` is set (pointed at
- * `VOXFRAME_OPENAI_BASE_URL` when given, e.g. the local emulator), else the offline echo test.
+ * `VOXFRAME_OPENAI_BASE_URL` when given, e.g. the local emulator), or the STT -> LLM -> TTS cascade when
+ * `VOXFRAME_MODE=cascade` too; else the offline echo test.
  *
  * @packageDocumentation
  */
@@ -8,7 +9,7 @@ import type { FrameNode } from '@voxframe/core';
 
 export interface AgentChoice {
   /** Shown on the page. */
-  readonly provider: 'openai' | 'echo';
+  readonly provider: 'openai' | 'echo' | 'cascade';
   readonly description: string;
   /** How to get a real model, shown in echo mode. */
   readonly hint?: string;
@@ -20,6 +21,16 @@ export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
   const apiKey = env.OPENAI_API_KEY;
   if (apiKey !== undefined && apiKey !== '') {
     const baseUrl = env.VOXFRAME_OPENAI_BASE_URL;
+    if (env.VOXFRAME_MODE === 'cascade') {
+      // STT -> LLM -> TTS over OpenAI-compatible HTTP endpoints (VOXFRAME_OPENAI_HTTP_BASE_URL for another server).
+      const baseURL = env.VOXFRAME_OPENAI_HTTP_BASE_URL;
+      return {
+        provider: 'cascade',
+        description: baseURL ? `Cascade (STT -> LLM -> TTS) via ${baseURL}` : 'Cascade: OpenAI transcriptions -> chat completions -> speech',
+        build: async () =>
+          (await import('./cascade-pipeline')).cascadePipeline({ apiKey, ...(baseURL ? { baseURL } : {}), ...(env.VOXFRAME_LLM_MODEL ? { model: env.VOXFRAME_LLM_MODEL } : {}) }),
+      };
+    }
     return {
       provider: 'openai',
       description: baseUrl ? `OpenAI Realtime via ${baseUrl}` : 'OpenAI Realtime',
