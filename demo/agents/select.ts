@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { FrameNode } from '@voxframe/core';
+import { cascadeServicesFromEnv } from './cascade-services';
 
 export interface AgentChoice {
   /** Shown on the page. */
@@ -18,6 +19,18 @@ export interface AgentChoice {
 }
 
 export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
+  // The cascade with other vendors' services, stage by stage, whichever have keys set (see cascade-services.ts).
+  const services = env.VOXFRAME_MODE === 'cascade' ? cascadeServicesFromEnv(env) : undefined;
+  if (services !== undefined && !/^openai -> openai -> openai$/.test(services.names)) {
+    return {
+      provider: 'cascade',
+      description: `Cascade: ${services.names}`,
+      build: async () => {
+        const [stt, llm, tts] = await Promise.all([services.stt(), services.llm(), services.tts()]);
+        return (await import('./cascade-pipeline')).cascadePipeline({ services: { stt, llm, tts }, ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}) });
+      },
+    };
+  }
   const apiKey = env.OPENAI_API_KEY;
   if (apiKey !== undefined && apiKey !== '') {
     const baseUrl = env.VOXFRAME_OPENAI_BASE_URL;
