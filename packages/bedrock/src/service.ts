@@ -46,8 +46,12 @@ export class BedrockLlm implements LlmService {
     if (options.signal.aborted) return;
     const input = this.#input(request);
     const mapper = new ConverseStreamMapper();
+    // Our own controller, so that a consumer that stops iterating early also resets the HTTP/2 stream.
+    const http = new AbortController();
+    const onAbort = (): void => http.abort(options.signal.reason);
+    options.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await this.#client.send(new ConverseStreamCommand(input), { abortSignal: options.signal });
+      const response = await this.#client.send(new ConverseStreamCommand(input), { abortSignal: http.signal });
       if (!response.stream) throw new BedrockLlmError('internal', 'the response had no event stream.');
       for await (const event of response.stream) {
         for (const mapped of mapper.map(event)) {
@@ -63,6 +67,9 @@ export class BedrockLlm implements LlmService {
       const typed = toBedrockError(error);
       logger.warn({ service: BEDROCK_SERVICE, model: this.model, code: typed.code, exception: typed.exception, requestId: typed.requestId }, 'bedrock: request failed');
       throw typed;
+    } finally {
+      options.signal.removeEventListener('abort', onAbort);
+      http.abort();
     }
   }
 

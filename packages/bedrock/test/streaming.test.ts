@@ -120,3 +120,21 @@ describe('toConverseMessages', () => {
     ]);
   });
 });
+
+describe('Bedrock stream left early', () => {
+  it('a consumer that stops iterating resets the HTTP/2 stream', async () => {
+    const emulator = await BedrockEmulator.start({ deltaIntervalMs: 25 });
+    const llm = createBedrockLlm({ baseUrl: emulator.url, credentials });
+    try {
+      emulator.reply({ text: 'One two three four five six seven eight nine ten eleven twelve.' });
+      for await (const event of llm.stream({ messages: [{ role: 'user', content: 'Count.' }] }, { signal: new AbortController().signal })) {
+        if (event.type === 'text') break;
+      }
+      await until(() => emulator.requests[0]!.clientAborted);
+      expect(emulator.requests[0]!.completed).toBe(false);
+    } finally {
+      llm.destroy();
+      await emulator.close();
+    }
+  });
+});
