@@ -13,7 +13,7 @@ import { createDeepgramStt } from '@voxframe/deepgram';
 import { DeepgramEmulator } from '@voxframe/deepgram/testing';
 import { createElevenLabsTts } from '@voxframe/elevenlabs';
 import { ElevenLabsEmulator } from '@voxframe/elevenlabs/testing';
-import { contextAggregator, llmProcessor, outputPacer, sileroVad, sttProcessor, ttsProcessor } from '@voxframe/processors';
+import { contextAggregator, llmProcessor, loadSileroModel, outputPacer, sileroVad, sttProcessor, ttsProcessor, type SileroModel } from '@voxframe/processors';
 import { buildConversation, describeWithSpeech } from '../../processors/test/fixtures/speech';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -30,13 +30,19 @@ describeWithSpeech('cascade end to end: Deepgram -> Anthropic -> ElevenLabs', ()
   afterEach(async () => {
     await Promise.all([deepgram.close(), anthropic.close(), elevenlabs.close()]);
   });
+  let model: SileroModel;
+  beforeAll(async () => {
+    model = await loadSileroModel();
+  });
+  // Release the onnxruntime session: a live one keeps the jest worker from exiting promptly.
+  afterAll(() => model.dispose());
 
   it('hears the user, answers, plays the reply over one TTS context, records it, and reports every stage latency', async () => {
     const clip = await buildConversation([{ text: 'what is the weather in Paris', silenceAfterMs: 1500 }], 16000);
     anthropic.reply({ text: 'It is sunny in Paris. Enjoy your day!' });
     const context = contextAggregator({ systemPrompt: 'You are a weather assistant.' });
     const agent = pipeline(
-      sileroVad(),
+      sileroVad({ session: model }),
       sttProcessor({ stt: createDeepgramStt({ apiKey: 'dg', baseUrl: deepgram.url }) }),
       context.user(),
       llmProcessor({ llm: createAnthropicLlm({ apiKey: 'ant', baseUrl: anthropic.url }) }),
@@ -100,7 +106,7 @@ describeWithSpeech('cascade end to end: Deepgram -> Anthropic -> ElevenLabs', ()
     anthropic.reply({ text: reply }, { text: 'Sure.' });
     const context = contextAggregator();
     const agent = pipeline(
-      sileroVad(),
+      sileroVad({ session: model }),
       sttProcessor({ stt: createDeepgramStt({ apiKey: 'dg', baseUrl: deepgram.url }) }),
       context.user(),
       llmProcessor({ llm: createAnthropicLlm({ apiKey: 'ant', baseUrl: anthropic.url }) }),
