@@ -6,16 +6,19 @@
  *
  * @packageDocumentation
  */
-import type { FrameNode } from '@voxframe/core';
+import type { FrameNode, LlmService, SttService, TtsService } from '@voxframe/core';
 import { createOpenAiLlm, createOpenAiStt, createOpenAiTts } from '@voxframe/openai';
 import { contextAggregator, defineTool, llmProcessor, outputPacer, sileroVad, sttProcessor, ttsProcessor } from '@voxframe/processors';
 
 export interface CascadeAgentOptions {
-  readonly apiKey: string;
+  /** OpenAI key, for the stages not given in `services`. */
+  readonly apiKey?: string;
   /** An OpenAI-compatible HTTP endpoint (`https://api.groq.com/openai/v1`, the local emulator's `baseURL`). */
   readonly baseURL?: string;
   /** @defaultValue `'gpt-4.1-mini'` */
   readonly model?: string;
+  /** Services from other vendors (Deepgram, Anthropic, Bedrock, ElevenLabs), replacing the OpenAI ones stage by stage. */
+  readonly services?: { readonly stt?: SttService; readonly llm?: LlmService; readonly tts?: TtsService };
 }
 
 const SYSTEM_PROMPT =
@@ -34,10 +37,10 @@ export function cascadePipeline(options: CascadeAgentOptions): FrameNode[] {
   const context = contextAggregator({ systemPrompt: SYSTEM_PROMPT });
   return [
     sileroVad({ minSilenceMs: 500 }),
-    sttProcessor({ stt: createOpenAiStt(service) }),
+    sttProcessor({ stt: options.services?.stt ?? createOpenAiStt(service) }),
     context.user(),
-    llmProcessor({ llm: createOpenAiLlm({ ...service, model: options.model ?? 'gpt-4.1-mini' }), tools: [clock] }),
-    ttsProcessor({ tts: createOpenAiTts({ ...service, voice: 'coral' }) }),
+    llmProcessor({ llm: options.services?.llm ?? createOpenAiLlm({ ...service, model: options.model ?? 'gpt-4.1-mini' }), tools: [clock] }),
+    ttsProcessor({ tts: options.services?.tts ?? createOpenAiTts({ ...service, voice: 'coral' }) }),
     outputPacer({ chunkMs: 20 }),
     // After the pacer: it sees each reply as released; the playback clock reaches it through context.user().
     context.assistant(),

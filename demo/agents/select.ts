@@ -1,5 +1,7 @@
 /**
  * Picks the demo's agent from the environment, first match wins:
+ * 0. with `VOXFRAME_MODE=cascade` and a key of another cascade vendor (Deepgram, Anthropic, Bedrock, ElevenLabs): the
+ *    cascade with a vendor per stage from the keys set (see `cascade-services.ts`);
  * 1. Gemini Live when `GEMINI_API_KEY` is set and `VOXFRAME_AGENT=gemini`;
  * 2. with `OPENAI_API_KEY`: the STT -> LLM -> TTS cascade when `VOXFRAME_MODE=cascade`, else OpenAI Realtime
  *    (`VOXFRAME_OPENAI_BASE_URL` points it elsewhere, e.g. the local emulator);
@@ -11,6 +13,7 @@
  * @packageDocumentation
  */
 import type { FrameNode } from '@voxframe/core';
+import { cascadeServicesFromEnv } from './cascade-services';
 
 export interface AgentChoice {
   /** Shown on the page. */
@@ -23,6 +26,18 @@ export interface AgentChoice {
 }
 
 export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
+  // The cascade with other vendors' services, stage by stage, whichever have keys set (see cascade-services.ts).
+  const services = env.VOXFRAME_MODE === 'cascade' ? cascadeServicesFromEnv(env) : undefined;
+  if (services !== undefined && !/^openai -> openai -> openai$/.test(services.names)) {
+    return {
+      provider: 'cascade',
+      description: `Cascade: ${services.names}`,
+      build: async () => {
+        const [stt, llm, tts] = await Promise.all([services.stt(), services.llm(), services.tts()]);
+        return (await import('./cascade-pipeline')).cascadePipeline({ services: { stt, llm, tts }, ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}) });
+      },
+    };
+  }
   const geminiKey = env.GEMINI_API_KEY;
   const gemini = geminiKey !== undefined && geminiKey !== '' ? geminiChoice(geminiKey, env.VOXFRAME_GEMINI_BASE_URL) : undefined;
   if (gemini !== undefined && env.VOXFRAME_AGENT === 'gemini') return gemini;
