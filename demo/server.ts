@@ -28,6 +28,12 @@ const agent = selectAgent(process.env);
 const twilioAuthToken = process.env.TWILIO_AUTH_TOKEN || undefined;
 const publicUrl = process.env.PUBLIC_URL || undefined;
 
+/** A positive whole number from the environment, or the default. */
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
 /** Allows requests without an Origin (non-browser clients) and pages served by this very host. */
 function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
@@ -57,6 +63,8 @@ async function startServer(choice: AgentChoice): Promise<void> {
   const worker = createVoiceWorker({
     logger,
     telnyx: false,
+    maxSessions: envNumber('MAX_SESSIONS', 100),
+    drainTimeoutMs: envNumber('DRAIN_TIMEOUT_MS', 30_000),
     allowUnauthenticated: process.env.VOXFRAME_ALLOW_UNAUTHENTICATED === '1',
     requestHandler: (req, res) => routes(choice, req, res),
     agent: async ({ transport, connection }) => {

@@ -86,7 +86,12 @@ backend workers
   balance roundrobin
   option httpchk GET /readyz
   http-check expect status 200
-  default-server inter 100ms fastinter 100ms downinter 100ms rise 1 fall 1
+  # Checks every 100 ms; three misses take a worker out (a draining one answers 503 at once, so it leaves in about
+  # 300 ms; in that window its 503s are retried elsewhere). A loaded CI machine must not make every check time out.
+  timeout check 2s
+  default-server inter 100ms fastinter 100ms downinter 200ms rise 2 fall 3
+  # L7 retries replay the upgrade request, so haproxy must hold it (a GET without a body) until the server answered.
+  option http-buffer-request
   retry-on 503 conn-failure empty-response
   retries 6
   option redispatch 1
