@@ -1,7 +1,7 @@
 /**
  * The socket seam: the provider talks to the service through a {@link WebSocketFactory}, so tests, proxies and
  * other runtimes can plug in their own transport (after Google's `WebSocketFactory`). The default uses `ws` with
- * permessage-deflate off (it costs ~10x CPU per audio message for 13% fewer bytes, design brief §6).
+ * permessage-deflate off (it costs ~10x CPU per audio message for 13% fewer bytes, measured in docs/benchmarks.md).
  *
  * @packageDocumentation
  */
