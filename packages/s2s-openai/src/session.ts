@@ -89,7 +89,13 @@ export class OpenAIRealtimeSession implements S2SSession {
   #eventCounter = 0;
   #expiredByService = false;
   #closing: Promise<void> | undefined;
-  /** The next `response.create` continues a reply the connection cut (see {@link CONTINUE_AFTER_DROP}). */
+  /**
+   * What the next connection does about a response the lost one cut: nothing, ask again (nothing of it was heard),
+   * or ask to continue it (the user heard its beginning, see {@link CONTINUE_AFTER_DROP}). A barge-in meanwhile
+   * makes it nothing: the user is talking.
+   */
+  #resume: 'none' | 'again' | 'continue' = 'none';
+  /** The next `response.create` continues a cut reply. */
   #continueReply = false;
   /** Client event ids whose failure is expected and harmless (races the protocol note describes in §6, §10.5). */
   readonly #tolerated = { cancel: new ToleratedIds(), truncate: new ToleratedIds(), create: new ToleratedIds() };
@@ -153,7 +159,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     const signal = options.signal ? AbortSignal.any([options.signal, session.#lifetime.signal]) : session.#lifetime.signal;
     try {
       const configured = await openConfiguredConnection(sessionConfig, session.#tools, session.#logger, () => session.#nextEventId(), signal, session.#clock);
-      session.#attach(configured, undefined, false);
+      session.#attach(configured, undefined);
     } catch (error) {
       session.#state = 'closed';
       session.#lifetime.abort();
@@ -222,6 +228,7 @@ export class OpenAIRealtimeSession implements S2SSession {
    */
   interrupt(options: InterruptOptions = {}): void {
     if (this.#state === 'closed') return;
+    this.#resume = 'none';
     const responseId = this.#sequencer.activeResponseId;
     let cancelled = false;
     if (responseId !== undefined && !this.#mapper.isInterrupted(responseId)) {
@@ -302,7 +309,7 @@ export class OpenAIRealtimeSession implements S2SSession {
   // ---- connections ----------------------------------------------------------------------------------------------
 
   /** Makes a configured connection the session's: seeds the conversation, flushes held audio, goes live. */
-  #attach(configured: ConfiguredConnection, rotated: 'expiry' | 'reconnect' | undefined, resumeResponse: boolean): void {
+  #attach(configured: ConfiguredConnection, rotated: 'expiry' | 'reconnect' | undefined): void {
     const connection = configured.connection;
     this.#connection = connection;
     this.#expiredByService = false;
@@ -331,7 +338,11 @@ export class OpenAIRealtimeSession implements S2SSession {
       onClose: (code, reason) => this.#onConnectionClose(connection, code, reason),
     });
     for (const operation of this.#deferred.splice(0)) operation();
-    if (resumeResponse) this.#sequencer.request();
+    if (this.#resume !== 'none') {
+      this.#continueReply = this.#resume === 'continue';
+      this.#resume = 'none';
+      this.#sequencer.request();
+    }
     this.#sequencer.resume();
   }
 
@@ -357,7 +368,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     const heardSome = lostResponseId !== undefined && this.#keepHeardPart(lostResponseId);
     const wasResponding = this.#sequencer.onConnectionReset();
     if (lostResponseId !== undefined) this.#emit({ type: 'turn.end', status: 'failed', responseId: lostResponseId });
-    this.#continueReply = wasResponding && heardSome;
+    this.#resume = !wasResponding ? 'none' : heardSome ? 'continue' : 'again';
     this.#connection = undefined;
     const attempts = reason === 'expiry' ? Math.max(1, this.#config.reconnectAttempts) : this.#config.reconnectAttempts;
     let lastError: unknown;
@@ -370,7 +381,7 @@ export class OpenAIRealtimeSession implements S2SSession {
           configured.connection.terminate();
           return;
         }
-        this.#attach(configured, reason, wasResponding);
+        this.#attach(configured, reason);
         return;
       } catch (error) {
         if (this.#isClosed()) return;
@@ -400,7 +411,8 @@ export class OpenAIRealtimeSession implements S2SSession {
       }
       void old.close(1000, 'session rotated');
       this.#sequencer.onConnectionReset();
-      this.#attach(configured, 'expiry', false);
+      this.#resume = 'none';
+      this.#attach(configured, 'expiry');
     } catch (error) {
       if (this.#state !== 'rotating') return;
       this.#logger.warn({ err: error }, 'openai realtime rotation failed; staying on the current session for now');
@@ -510,10 +522,11 @@ export class OpenAIRealtimeSession implements S2SSession {
     if (itemId === undefined) return false;
     const partial = this.#mapper.partialAssistantText(itemId);
     if (partial !== undefined) this.#history.setAssistantText(itemId, partial);
+    // Not marked truncated: a barge-in reported by the playback clock during the reconnect still cuts it exactly.
     const generatedMs = this.#truncation.generatedMs(itemId);
-    const plan = this.#truncation.plan(itemId, undefined, this.#clock.now());
-    if (plan !== undefined) this.#history.truncateAssistant(itemId, plan.audioEndMs, plan.generatedMs);
-    return (plan?.audioEndMs ?? generatedMs) > 0;
+    const playedMs = this.#truncation.estimatePlayedMs(itemId, this.#clock.now()) ?? 0;
+    this.#history.truncateAssistant(itemId, playedMs, generatedMs);
+    return playedMs > 0;
   }
 
   #send(event: ClientEvent): boolean {

@@ -82,7 +82,16 @@ export class TruncationTracker {
     return { itemId: item.itemId, audioEndMs: Math.max(0, Math.floor(played)), generatedMs: item.generatedMs };
   }
 
-  /** Forgets all items (a new connection: old item ids mean nothing there). */
+  /**
+   * Milliseconds of an item heard if played in real time from its first delta (the official client's estimate),
+   * clamped to what was generated; `undefined` for an unknown item. Marks nothing.
+   */
+  estimatePlayedMs(itemId: string, now: number): number | undefined {
+    const item = this.#find(itemId);
+    return item === undefined ? undefined : Math.max(0, Math.min(item.generatedMs, Math.floor(now - item.firstDeltaAt)));
+  }
+
+    /** Forgets all items (a new connection: old item ids mean nothing there). */
   reset(): void {
     this.#items = [];
   }

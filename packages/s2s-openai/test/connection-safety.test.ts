@@ -4,19 +4,11 @@
  * waits for one.
  */
 import { S2SConfigError, S2SError, createS2S } from '@voxframe/core';
-import { createVirtualClock, type VirtualClock } from '@voxframe/core/testing';
+import { createVirtualClock } from '@voxframe/core/testing';
+
 import { createWsSocketFactory, type OpenAIRealtime, type WebSocketFactory } from '@voxframe/s2s-openai';
 import type { RealtimeEmulator } from '@voxframe/s2s-openai/testing';
-import { EventLog, TEST_KEY, engineFor, startEmulator } from './support/harness';
-
-/** Advances the virtual clock in steps, letting real socket I/O run between them, until `condition` holds. */
-async function advanceUntil(clock: VirtualClock, condition: () => boolean, what: string, stepMs = 50, maxMs = 120_000): Promise<void> {
-  for (let elapsed = 0; !condition(); elapsed += stepMs) {
-    if (elapsed > maxMs) throw new Error(`virtual time ran ${maxMs} ms without ${what}`);
-    clock.advanceBy(stepMs);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
+import { advanceUntil, EventLog, TEST_KEY, engineFor, startEmulator } from './support/harness';
 
 describe('connecting safely', () => {
   let emulator: RealtimeEmulator;

@@ -1,5 +1,6 @@
 import { S2SError } from '@voxframe/core';
 import { concatSamples, scriptedReplies, silence, speechLike, tone, type RealtimeEmulator } from '@voxframe/s2s-openai/testing';
+import { reconnectDelayMs } from '../src/rotation';
 import { engineFor, sendFrames, startEmulator, startSession, until } from './support/harness';
 
 describe('errors, reconnects and rotation', () => {
@@ -138,6 +139,24 @@ describe('errors, reconnects and rotation', () => {
     await until(() => emulator.sessions[1].items.length > 0, 5000, 're-seeded item');
     expect(emulator.sessions[1].items[0]).toMatchObject({ role: 'user', text: 'Hello.' });
     await session.close();
+  });
+
+  it('a service-side expiry still rotates with reconnect_attempts: 0 (an expiry is not an outage)', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ maxSessionMs: 300 });
+    const { session, log } = await startSession(engineFor(emulator, { reconnect_attempts: 0 }));
+    const rotated = await log.waitFor('session.rotated');
+    expect(rotated.reason).toBe('expiry');
+    expect(emulator.sessions).toHaveLength(2);
+    expect(log.ofType('closed')).toEqual([]);
+    await session.close();
+  });
+
+  it('reconnect delays double per attempt up to the cap, with +-20% jitter', () => {
+    const middle = (): number => 0.5;
+    expect([0, 1, 2, 3, 4, 5].map((a) => reconnectDelayMs(a, 250, 5000, middle))).toEqual([250, 500, 1000, 2000, 4000, 5000]);
+    expect(reconnectDelayMs(2, 250, 5000, () => 0)).toBe(800);
+    expect(reconnectDelayMs(2, 250, 5000, () => 1)).toBe(1200);
   });
 
   it('refuses a wrong key at the handshake with a non-recoverable unauthorized error', async () => {
