@@ -4,7 +4,7 @@
  * waits for one.
  */
 import { S2SConfigError, S2SError, createS2S } from '@voxframe/core';
-import { createVirtualClock } from '@voxframe/core/testing';
+import { createVirtualClock, type VirtualClock } from '@voxframe/core/testing';
 
 import { createWsSocketFactory, type OpenAIRealtime, type WebSocketFactory } from '@voxframe/s2s-openai';
 import type { RealtimeEmulator } from '@voxframe/s2s-openai/testing';
