@@ -107,6 +107,13 @@ export interface OpenAIRealtimeOptions {
   readonly socket_factory?: WebSocketFactory;
 }
 
+declare module '@voxframe/core' {
+  /** `createS2S('openai_realtime', { extra })` checks `extra` against {@link OpenAIRealtimeOptions} at compile time. */
+  interface S2SProviderExtras {
+    openai_realtime: OpenAIRealtimeOptions;
+  }
+}
+
 /** Defaults of {@link OpenAIRealtimeOptions}. */
 export const openAIRealtimeDefaults = {
   base_url: 'wss://api.openai.com/v1',
