@@ -661,7 +661,7 @@ export class S2SProcessor extends FrameProcessor {
  * @example
  * ```ts
  * const tools = new ToolRegistry([weather]);
- * const engine = createS2S('openai_realtime', { voice: 'marin', tools: tools.definitions() });
+ * const engine = createS2S('openai_realtime', { voice: 'marin' }); // tools: given once, to the processor
  * const agent = pipeline(transport.input(), s2sProcessor({ s2s: engine, tools, hooks }), outputPacer(), transport.output());
  * ```
  * @throws {@link S2SProcessorOptionsError} when neither (or both of) `s2s` and `session` are given, or an option is
