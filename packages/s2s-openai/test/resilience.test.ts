@@ -1,7 +1,8 @@
 import { S2SError } from '@voxframe/core';
 import { concatSamples, scriptedReplies, silence, speechLike, tone, type RealtimeEmulator } from '@voxframe/s2s-openai/testing';
 import { reconnectDelayMs } from '../src/rotation';
-import { engineFor, sendFrames, startEmulator, startSession, until } from './support/harness';
+import { createVirtualClock } from '@voxframe/core/testing';
+import { advanceUntil, engineFor, sendFrames, startEmulator, startSession, until } from './support/harness';
 
 describe('errors, reconnects and rotation', () => {
   let emulator: RealtimeEmulator;
@@ -107,21 +108,35 @@ describe('errors, reconnects and rotation', () => {
     await session.close();
   });
 
-  it('waits for a pause: no rotation while a response is in flight or the user speaks', async () => {
+  it('waits for a pause: no rotation while the reply is still playing (estimated on the session clock)', async () => {
     await emulator.close();
-    emulator = await startEmulator({ deltaIntervalMs: 20 });
+    emulator = await startEmulator();
     emulator.script = scriptedReplies({ say: 'A fairly long answer that takes a while.', audioMs: 2000 });
-    const { session, log } = await startSession(engineFor(emulator, { max_session_ms: 50 }));
-    await sendFrames(session, concatSamples(speechLike(300), silence(700)));
-    await log.waitFor('audio');
-    const firstAudioAt = Date.now();
+    const clock = createVirtualClock();
+    const { session, log } = await startSession(engineFor(emulator, { max_session_ms: 50 }), { scheduler: clock });
+    session.sendText('Talk to me.');
     await log.waitFor('turn.end');
-    const types = log.events.map((e) => e.type);
-    const rotatedAt = types.indexOf('session.rotated');
-    expect(rotatedAt === -1 || rotatedAt > types.indexOf('turn.end')).toBe(true);
-    await log.waitFor('session.rotated');
-    // Not before the 2 s of assistant audio could have played out (the pause includes playback).
-    expect(Date.now() - firstAudioAt).toBeGreaterThanOrEqual(1900);
+    // The 2 s reply was generated at once, but plays until 2 s after its first audio: no rotation before.
+    await advanceUntil(clock, () => clock.now() >= 1900, '1.9 s', 100);
+    expect(log.ofType('session.rotated')).toEqual([]);
+    await advanceUntil(clock, () => log.ofType('session.rotated').length > 0, 'the rotation', 100);
+    expect(clock.now()).toBeGreaterThanOrEqual(2000);
+    expect(emulator.sessions).toHaveLength(2);
+    await session.close();
+  });
+
+  it('does not rotate while the user is speaking, however long past the cap', async () => {
+    const clock = createVirtualClock();
+    const { session, log } = await startSession(engineFor(emulator, { max_session_ms: 1000 }), { scheduler: clock });
+    await sendFrames(session, concatSamples(silence(100), speechLike(800)));
+    await log.waitFor('speech.started');
+    await advanceUntil(clock, () => clock.now() >= 30_000, 'thirty seconds of speech', 500);
+    expect(log.ofType('session.rotated')).toEqual([]);
+    expect(emulator.sessions).toHaveLength(1);
+    // The user stops; after the reply and a quiet second the session rotates.
+    await sendFrames(session, silence(800));
+    await log.waitFor('turn.end');
+    await advanceUntil(clock, () => log.ofType('session.rotated').length > 0, 'the rotation', 200);
     expect(emulator.sessions).toHaveLength(2);
     await session.close();
   });
