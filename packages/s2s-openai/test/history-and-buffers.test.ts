@@ -1,5 +1,5 @@
 import { heardText } from '@voxframe/core';
-import { ConversationHistory } from '@voxframe/s2s-openai';
+import { ConversationHistory } from '../src/history';
 import { AudioCodec } from '../src/audio-codec';
 import { AudioRing } from '../src/audio-ring';
 import { TruncationTracker } from '../src/truncation';
