@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import type { SchedulerLike } from 'rxjs';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 
 /** Cancels a timer; safe to call twice. */
 export type CancelTimer = () => void;
@@ -39,9 +39,12 @@ export function schedulerClock(scheduler: SchedulerLike): Clock {
   };
 }
 
-/** The clock for a session: its scheduler's, or real time. */
+/**
+ * The clock for a session: its scheduler's, or real time. RxJS's `asyncScheduler` (a run's default) is real time
+ * too, so it gets the system clock, whose timers are unref'd (its own intervals would hold the process open).
+ */
 export function clockFor(scheduler: SchedulerLike | undefined): Clock {
-  return scheduler === undefined ? systemClock : schedulerClock(scheduler);
+  return scheduler === undefined || scheduler === asyncScheduler ? systemClock : schedulerClock(scheduler);
 }
 
 /** Waits `ms` on `clock`; resolves `false` when the signal aborts first. */

@@ -5,7 +5,8 @@
  */
 import { makeFrame } from '@voxframe/core';
 import { ProcessorHarness } from '@voxframe/core/testing';
-import { decodeMulaw, s2sProcessor } from '@voxframe/processors';
+import { s2sProcessor } from '@voxframe/processors';
+import { decodeG711 } from '../src/g711';
 import { scriptedReplies, type RealtimeEmulator } from '@voxframe/s2s-openai/testing';
 import { engineFor, startEmulator, until } from './support/harness';
 
@@ -18,8 +19,11 @@ describe('G.711 pass-through on phone calls', () => {
   });
 
   afterEach(async () => {
-    harness?.dispose();
-    harness = undefined;
+    if (harness) {
+      await harness.end().catch(() => undefined);
+      harness.dispose();
+      harness = undefined;
+    }
     await emulator.close();
     expect(emulator.issues).toEqual([]);
   });
@@ -33,7 +37,7 @@ describe('G.711 pass-through on phone calls', () => {
     const wire = Uint8Array.from({ length: 8000 }, (_, i) => (i * 37 + 11) % 256);
     const sent: Int16Array[] = [];
     for (let at = 0; at < wire.length; at += 160) {
-      const samples = decodeMulaw(wire.subarray(at, at + 160));
+      const samples = decodeG711('mulaw', wire.subarray(at, at + 160));
       sent.push(samples);
       harness.send(makeFrame('audio.input', { samples, sampleRate: 8000, channels: 1 }));
     }
