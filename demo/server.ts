@@ -97,7 +97,8 @@ function startServer(choice: AgentChoice): void {
       ...(publicUrl ? { publicUrl: publicUrl.replace(/^http/, 'ws') } : {}),
       onSession: async (transport) => {
         const log = logger.child({ transport: 'twilio' });
-        const middle = await choice.build();
+        // Twilio media streams are 8 kHz mu-law: agents that can take it as is skip resampling.
+        const middle = await choice.build({ inputEncoding: 'g711_ulaw' });
         await runSession('twilio', [transport.input(), ...middle, transport.output()], transport.closed, log);
       },
     }),
