@@ -1,5 +1,5 @@
 /**
- * The cascade (DESIGN-BRIEF section 6: per-stage overhead <= 5 ms over the service's own timing; sentence
+ * The cascade (the targets table in docs/benchmarks.md: per-stage overhead <= 5 ms over the service's own timing; sentence
  * aggregation <= 2 us CPU per token).
  *
  * 1. Added latency per stage, against the OpenAI-compatible emulator on 127.0.0.1, each beside its anchor in the

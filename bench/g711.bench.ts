@@ -1,5 +1,5 @@
 /**
- * G.711 (DESIGN-BRIEF section 6): CPU per 160-sample frame (20 ms at 8 kHz, one Twilio media message), ours beside
+ * G.711 (the targets table in docs/benchmarks.md): CPU per 160-sample frame (20 ms at 8 kHz, one Twilio media message), ours beside
  * the `alawmulaw` package in the same run, encode and decode, mu-law and A-law. Ours is measured both ways: the
  * allocating form (`encodeMulaw`, a fresh array per frame, like alawmulaw) and the allocation-free `...Into` form.
  * 1000 different frames are cycled so the data is not one hot cache line.

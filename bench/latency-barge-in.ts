@@ -1,6 +1,6 @@
 /**
- * Part 2 of `latency.bench.ts`: barge-in with a local VAD, output stops <= 100 ms after speech onset (DESIGN-BRIEF
- * §6).
+ * Part 2 of `latency.bench.ts`: barge-in with a local VAD, output stops <= 100 ms after speech onset (the
+ * target in docs/benchmarks.md).
  *
  * Per stream: `sileroVad() -> SpeakingBot -> outputPacer() -> sink`, on the real clock. The bot speaks without end
  * (it keeps the pacer's queue half a second ahead, as a provider streaming a reply does) and, like an S2S processor

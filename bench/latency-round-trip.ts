@@ -1,5 +1,5 @@
 /**
- * Part 1 of `latency.bench.ts`: added latency, transport in -> provider socket out and back (DESIGN-BRIEF §6).
+ * Part 1 of `latency.bench.ts`: added latency, transport in -> provider socket out and back (the targets table in docs/benchmarks.md).
  *
  * Three processes on 127.0.0.1: the load client (`latency-client.ts`, browser voice protocol, 24 kHz both ways),
  * the provider peer (`latency-echo-peer.ts`, GA Realtime protocol, echoes each append at once as an output delta)

@@ -1,5 +1,5 @@
 /**
- * Latency benchmarks (DESIGN-BRIEF section 6), each beside its anchor measured in the same run:
+ * Latency benchmarks (the targets table in docs/benchmarks.md), each beside its anchor measured in the same run:
  *
  * 1. Added latency, transport in -> provider socket out and back, at about half a core of CPU: the browser
  *    transport and the S2S processor (OpenAI Realtime over a real ws socket to a loopback echo peer), against a

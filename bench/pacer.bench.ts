@@ -1,5 +1,5 @@
 /**
- * Output pacing and barge-in (DESIGN-BRIEF section 6).
+ * Output pacing and barge-in (the targets table in docs/benchmarks.md).
  *
  * 1. CPU per released chunk: N sessions, each an `outputPacer` on the real clock (its own drift-free timer), fed
  *    100 ms frames by one shared 100 ms ticker the way a provider streams a reply. Beside it, in the same run: the

@@ -1,5 +1,5 @@
 /**
- * Pipeline overhead (DESIGN-BRIEF section 6): 6 pass-through processors, 1000 sessions x 50 frames/s, interleaved
+ * Pipeline overhead (the targets table in docs/benchmarks.md): 6 pass-through processors, 1000 sessions x 50 frames/s, interleaved
  * from one 20 ms ticker (a single hot loop under-reports per-frame cost ~15x). Beside it, in the same run and the
  * same ticker: a plain function-call chain, an RxJS `map` x6 chain, and a Node Transform-stream chain (LiveKit's
  * way). CPU time per frame for throughput; push->sink wall time for latency percentiles.

@@ -1,5 +1,5 @@
 /**
- * Streaming resampler (DESIGN-BRIEF section 6): throughput in x real time per core (CPU time), 20 ms chunks, 200
+ * Streaming resampler (the targets table in docs/benchmarks.md): throughput in x real time per core (CPU time), 20 ms chunks, 200
  * streams fed round-robin (so each chunk meets a cold-ish stream state, as in a server with many calls, instead of
  * one hot loop that flatters the number), and the quality the speed buys: stopband rejection, passband ripple,
  * delay. Measured in the same run, same method:

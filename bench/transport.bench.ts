@@ -1,5 +1,5 @@
 /**
- * Transport benchmarks (DESIGN-BRIEF §6):
+ * Transport benchmarks (the targets table in docs/benchmarks.md):
  * - WebSocket transport CPU per message, binary PCM16 and Twilio JSON+base64 (deflate off), beside raw `ws` doing
  *   the same socket work in the same run;
  * - Twilio sessions per core through our pipeline (input -> loopback agent -> output), mu-law pass-through and full

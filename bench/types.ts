@@ -12,7 +12,7 @@ export interface BenchRow {
   anchorValue?: number;
   /** value / anchorValue. */
   ratio?: number;
-  /** The target from DESIGN-BRIEF section 6, in words (e.g. `<= 5 us`). */
+  /** The target (the targets table in docs/benchmarks.md), in words (e.g. `<= 5 us`). */
   target?: string;
   /** Whether the target is met. */
   pass?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Silero VAD processor (DESIGN-BRIEF section 6): CPU per 32 ms window with many streams interleaved (50 streams fed
+ * Silero VAD processor (the targets table in docs/benchmarks.md): CPU per 32 ms window with many streams interleaved (50 streams fed
  * 20 ms frames round-robin from one virtual 20 ms ticker), beside the raw single-threaded onnxruntime `session.run`
  * on the same model, the same windows and the same ticker, in the same run. Reports the ratio (target <= 1.2x raw)
  * and streams per core (target >= 150) at 16 and 8 kHz.

@@ -68,7 +68,8 @@ async function startServer(choice: AgentChoice): Promise<void> {
     allowUnauthenticated: process.env.VOXFRAME_ALLOW_UNAUTHENTICATED === '1',
     requestHandler: (req, res) => routes(choice, req, res),
     agent: async ({ transport, connection }) => {
-      const middle = await choice.build();
+      // Twilio media streams are 8 kHz mu-law: agents that can take it as is skip resampling.
+      const middle = await choice.build(transport === 'twilio' ? { inputEncoding: 'g711_ulaw' } : {});
       // The page shows each turn's latency: the probe reports it over the browser connection.
       return transport === 'browser' ? [...middle, new LatencyProbe(connection as WebSocketTransport)] : middle;
     },

@@ -3,7 +3,7 @@
  * (any sample rate: the S2S processor resamples to the provider's 24 kHz), writes the spoken reply to a WAV file,
  * and prints transcripts, tool calls and usage.
  *
- *   OPENAI_API_KEY=sk-… npx tsx examples/openai-agent.ts question.wav reply.wav [--voice marin] [--model gpt-realtime-2.1]
+ *   OPENAI_API_KEY=sk-… npx tsx examples/openai-agent.ts question.wav [reply.wav] [--voice marin] [--model gpt-realtime-2.1]
  *   npx tsx examples/openai-agent.ts --emulator [question.wav] [reply.wav]   # offline, against the local emulator
  *
  * Every setting of the provider (`extra` in the config) is documented in packages/s2s-openai/README.md.
@@ -36,7 +36,8 @@ function parseArgs(argv: readonly string[]): Args {
   }
   return {
     ...(positional[0] === undefined ? {} : { input: positional[0] }),
-    output: positional[1] ?? join(tmpdir(), 'voxframe-reply.wav'), // not the working directory (the repo root)
+    // Not in the current directory by default: a run must not leave files in the repository.
+    output: positional[1] ?? join(tmpdir(), 'voxframe-reply.wav'),
     emulator,
     ...(flags.voice === undefined ? {} : { voice: flags.voice }),
     ...(flags.model === undefined ? {} : { model: flags.model }),
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     ...(args.voice === undefined ? {} : { voice: args.voice }),
     ...(args.model === undefined ? {} : { model: args.model }),
     instructions: 'You are a concise, friendly voice assistant. Use get_time when asked about the time.',
-    tools: tools.definitions(),
+    // No `tools` here: the S2S processor gives its registry's definitions to the session (tools in one place).
     extra,
   });
 

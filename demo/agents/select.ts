@@ -12,7 +12,13 @@
  *
  * @packageDocumentation
  */
-import type { FrameNode } from '@voxframe/core';
+import type { FrameNode, S2SEncodedAudio } from '@voxframe/core';
+
+/** What the caller's side is, for agents that adapt to it. */
+export interface AgentBuildOptions {
+  /** The transport's wire encoding when it is telephony G.711 (`g711_ulaw` for Twilio): pass-through where possible. */
+  readonly inputEncoding?: S2SEncodedAudio;
+}
 import { cascadeServicesFromEnv } from './cascade-services';
 
 export interface AgentChoice {
@@ -22,7 +28,7 @@ export interface AgentChoice {
   /** How to get a real model, shown in echo mode. */
   readonly hint?: string;
   /** The processors between the input and the output transport, fresh for each session. */
-  readonly build: () => Promise<FrameNode[]>;
+  readonly build: (options?: AgentBuildOptions) => Promise<FrameNode[]>;
 }
 
 export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
@@ -57,7 +63,7 @@ export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
     return {
       provider: 'openai',
       description: baseUrl ? `OpenAI Realtime via ${baseUrl}` : 'OpenAI Realtime',
-      build: async () => (await import('./openai-pipeline')).openaiPipeline({ apiKey, ...(baseUrl ? { baseUrl } : {}) }),
+      build: async (build = {}) => (await import('./openai-pipeline')).openaiPipeline({ apiKey, ...(baseUrl ? { baseUrl } : {}), ...build }),
     };
   }
   if (gemini !== undefined) return gemini;

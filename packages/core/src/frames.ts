@@ -299,6 +299,23 @@ export interface SettingsUpdateFrame extends FrameBase<'settings.update', 'contr
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A speech-to-speech session's lifecycle, for applications and observers (pushed downstream by the S2S processor):
+ * the session moved to a fresh provider connection (`rotated`), the provider warned its connection ends soon
+ * (`go-away`), or the session ended (`closed`). Errors travel as {@link ErrorFrame}s (recoverable ones with
+ * `fatal: false`). Informational: nothing needs to act on it.
+ */
+export interface S2SSessionFrame extends FrameBase<'s2s.session', 'system'> {
+  /** What happened. */
+  readonly event: 'rotated' | 'go-away' | 'closed';
+  /** Provider name, as registered. */
+  readonly provider: string;
+  /** `rotated`: why (`expiry`, `reconnect`, `go-away`); `closed`: the session's reason. */
+  readonly reason?: string;
+  /** `go-away`: time left before the provider ends the connection, ms. */
+  readonly timeLeftMs?: number;
+}
+
 /** The built-in frames, keyed by `type`. */
 export interface BuiltinFrames {
   'audio.input': InputAudioFrame;
@@ -330,6 +347,7 @@ export interface BuiltinFrames {
   'tts.stopped': TtsStoppedFrame;
   'tts.text': TtsTextFrame;
   'settings.update': SettingsUpdateFrame;
+  's2s.session': S2SSessionFrame;
 }
 
 /**
@@ -402,6 +420,7 @@ const builtinKinds: { readonly [T in keyof BuiltinFrames]: BuiltinFrames[T]['kin
   'tts.stopped': 'control',
   'tts.text': 'data',
   'settings.update': 'control',
+  's2s.session': 'system',
 };
 
 const uninterruptibleByDefault = new Set<string>(['end', 'tool.result', 'settings.update']);

@@ -53,6 +53,7 @@ export type {
   ResponseEndedFrame,
   ResponseStartedFrame,
   Role,
+  S2SSessionFrame,
   SettingsUpdateFrame,
   SpokenWord,
   StartFrame,
@@ -107,6 +108,7 @@ export type { ErrorAction, ErrorPolicy, FinishReason, RunnerEvent, RunnerOptions
 export { asOperator, fromOperator } from './operators';
 
 // The S2S contract
+export { FULLY_HEARD_TOLERANCE_MS, cutAtWord, heardText, isFullyHeard } from './s2s';
 export { asyncIteratorDefaults, composeHooks, createS2S, invokeHook, listS2S, observableToAsyncIterator, registerS2S, resolveApiKey, unregisterS2S, validateS2SConfig } from './s2s';
 export type {
   AsyncIteratorOptions,
@@ -122,6 +124,7 @@ export type {
   S2SCapabilities,
   S2SConfig,
   S2SConfigFor,
+  S2SEncodedAudio,
   S2SEvent,
   S2SEventType,
   S2SFactory,

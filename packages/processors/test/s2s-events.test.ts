@@ -8,11 +8,14 @@ import {
   type ErrorFrame,
   type Hooks,
   type MetricsFrame,
+  type S2S,
   type S2SEvent,
+  type S2SStartOptions,
   type TurnInfo,
 } from '@voxframe/core';
 import { ProcessorHarness, ScriptedS2S, type ScriptedS2SOptions } from '@voxframe/core/testing';
 import { S2SSessionClosedError, S2SStartError, s2sProcessor, type S2SProcessorOptions } from '../src/s2s';
+import { defineTool } from '../src/tools';
 
 async function start(scripted: ScriptedS2SOptions = {}, options: Omit<S2SProcessorOptions, 's2s' | 'session'> = {}, metrics = false) {
   const clock = new TestScheduler(() => undefined);
@@ -97,11 +100,16 @@ describe('s2sProcessor: session events -> frames', () => {
     harness.dispose();
   });
 
-  it('logs go-away and session rotation without frames', async () => {
+  it('turns go-away, rotation and close into s2s.session frames for applications and observers', async () => {
     const { session, harness } = await start();
     session.emit({ type: 'go-away', timeLeftMs: 30000 }, { type: 'session.rotated', reason: 'go-away' });
-    expect(harness.downstream.slice(1)).toEqual([]);
+    expect(harness.framesOf('s2s.session')).toMatchObject([
+      { event: 'go-away', timeLeftMs: 30000, provider: session.provider },
+      { event: 'rotated', reason: 'go-away', provider: session.provider },
+    ]);
     expect(harness.upstream).toEqual([]);
+    session.emit({ type: 'closed', reason: 'service went away' });
+    expect(harness.framesOf('s2s.session').pop()).toMatchObject({ event: 'closed', reason: 'service went away' });
     harness.dispose();
   });
 });
@@ -294,5 +302,64 @@ describe('s2sProcessor: onTurn', () => {
       { role: 'assistant', text: 'Sure, for when?', status: 'completed', responseId: 'r1' },
     ]);
     harness.dispose();
+  });
+});
+
+describe('s2sProcessor: session settings from frames, and start options', () => {
+  it('maps settings.update (instructions, tools) to updateSession, only for itself or all', async () => {
+    const { session, harness } = await start();
+    const tool = { name: 'lookup', parameters: { type: 'object' as const } };
+    harness.send(makeFrame('settings.update', { settings: { instructions: 'Be brief.', tools: [tool] } }));
+    harness.send(makeFrame('settings.update', { target: 'someone-else', settings: { instructions: 'ignored' } }));
+    harness.send(makeFrame('settings.update', { settings: { voice: 'not mine' } }));
+    await flushMicrotasks();
+    expect(session.callsOf('updateSession')).toEqual([[{ instructions: 'Be brief.', tools: [tool] }]]);
+    expect(harness.framesOf('settings.update')).toHaveLength(3); // they pass on for other processors
+    harness.dispose();
+  });
+
+  it('maps llm.messages (append) to text the model keeps without answering; replace is refused with an error frame', async () => {
+    const { session, harness } = await start();
+    harness.send(
+      makeFrame('llm.messages', {
+        mode: 'append',
+        messages: [
+          { role: 'system', content: 'The caller is a premium customer.' },
+          { role: 'user', content: 'My order number is 42.' },
+        ],
+      }),
+    );
+    await flushMicrotasks();
+    expect(session.callsOf('sendText')).toEqual([
+      ['The caller is a premium customer.', { role: 'system', respond: false }],
+      ['My order number is 42.', { role: 'user', respond: false }],
+    ]);
+    harness.send(makeFrame('llm.messages', { mode: 'replace', messages: [{ role: 'user', content: 'x' }] }));
+    await flushMicrotasks();
+    expect(harness.framesOf('error', 'upstream')).toMatchObject([{ fatal: false, error: { code: 'unsupported' } }]);
+    harness.dispose();
+  });
+
+  it('starts the session with the run clock, the registry’s tool definitions and no hooks; G.711 pass-through on request', async () => {
+    const engine = new ScriptedS2S({ capabilities: { encodedAudio: ['g711_ulaw'] } });
+    const seen: S2SStartOptions[] = [];
+    const spy: S2S = { provider: engine.provider, capabilities: engine.capabilities, audioFormat: engine.audioFormat, start: (o) => (seen.push(o ?? {}), engine.start(o)) };
+    const clock = new TestScheduler(() => undefined);
+    const tool = defineTool({ name: 'lookup', parameters: { type: 'object' }, handler: () => 'ok' });
+    const harness = new ProcessorHarness(s2sProcessor({ s2s: spy, tools: [tool], inputEncoding: 'g711_ulaw', hooks: { onTurn: () => undefined } }), { scheduler: clock });
+    await harness.start();
+    expect(seen[0].scheduler).toBe(clock);
+    expect(seen[0].tools).toEqual([{ name: 'lookup', parameters: { type: 'object' } }]);
+    expect(seen[0].audioEncoding).toBe('g711_ulaw');
+    expect(seen[0].hooks).toBeUndefined();
+    harness.dispose();
+
+    const pcmOnly = new ScriptedS2S();
+    const seenPcm: S2SStartOptions[] = [];
+    const spyPcm: S2S = { provider: pcmOnly.provider, capabilities: pcmOnly.capabilities, audioFormat: pcmOnly.audioFormat, start: (o) => (seenPcm.push(o ?? {}), pcmOnly.start(o)) };
+    const other = new ProcessorHarness(s2sProcessor({ s2s: spyPcm, inputEncoding: 'g711_ulaw' }), { scheduler: clock });
+    await other.start();
+    expect(seenPcm[0].audioEncoding).toBeUndefined();
+    other.dispose();
   });
 });

@@ -202,3 +202,64 @@ describe('barge-in end to end: s2sProcessor -> outputPacer', () => {
     harness.dispose();
   });
 });
+
+describe('barge-in names what was heard (one truth for frames, hooks and the model)', () => {
+  it('names the utterance the pacer is playing and its played time; utterances queued behind it are unplayed', async () => {
+    const { clock, session, harness, speak, interrupts } = await startAgent();
+    session.emit({ type: 'response.started', responseId: 'r1' });
+    speak('item_1', 1000); // a preamble ...
+    speak('item_2', 500); // ... and the follow-up, already queued behind it
+    clock.advanceTo(500);
+    harness.interrupt();
+    expect(interrupts()).toEqual([{ utteranceId: 'item_1', playedMs: 500, unplayedUtteranceIds: ['item_2'] }]);
+    harness.dispose();
+  });
+
+  it('a reply generated in full before the barge-in ends with one turn.end (interrupted) after the flush and the heard text', async () => {
+    const turns: TurnInfo[] = [];
+    const { clock, session, harness, speak, out } = await startAgent({ hooks: { onTurn: (t) => void turns.push(t) } });
+    session.emit({ type: 'response.started', responseId: 'r1' });
+    speak('item_1', 1000);
+    session.emit({ type: 'transcript', role: 'assistant', text: 'alpha beta gamma delta', final: true, utteranceId: 'item_1' });
+    session.emit({ type: 'turn.end', responseId: 'r1', status: 'completed' });
+    clock.advanceTo(500);
+    harness.interrupt();
+    await flushMicrotasks();
+    const types = out.map((o) => o.frame.type);
+    const ends = out.filter((o) => o.frame.type === 'turn.end').map((o) => o.frame);
+    expect(ends).toMatchObject([{ role: 'assistant', status: 'interrupted', utteranceId: 'item_1' }]);
+    expect(types.indexOf('turn.end')).toBeGreaterThan(types.indexOf('interruption.start'));
+    const finals = out.filter((o) => o.frame.type === 'transcript' && (o.frame as { final: boolean }).final).map((o) => o.frame);
+    expect(finals.pop()).toMatchObject({ role: 'assistant', text: 'alpha beta', final: true, itemId: 'item_1' });
+    expect(out.filter((o) => o.frame.type === 'response.ended').map((o) => o.frame)).toMatchObject([{ status: 'interrupted', responseId: 'r1' }]);
+    // Frames and hook agree.
+    expect(turns).toEqual([{ role: 'assistant', text: 'alpha beta', status: 'interrupted', responseId: 'r1' }]);
+    harness.dispose();
+  });
+
+  it('a reply cut while generating gets a final transcript of the heard text before its turn.end', async () => {
+    const { clock, session, harness, speak, out } = await startAgent();
+    session.emit({ type: 'response.started', responseId: 'r1' });
+    speak('item_1', 1000);
+    session.emit({ type: 'transcript', role: 'assistant', text: 'one two three four five six seven eight nine ten', final: false, utteranceId: 'item_1' });
+    clock.advanceTo(500);
+    harness.interrupt();
+    session.emit({ type: 'turn.end', responseId: 'r1', status: 'cancelled' });
+    clock.advanceTo(600);
+    const tail = out.filter((o) => o.frame.type === 'transcript' || o.frame.type === 'turn.end').map((o) => o.frame);
+    expect(tail.slice(-2)).toMatchObject([
+      { type: 'transcript', role: 'assistant', text: 'one two three four five', final: true, itemId: 'item_1' },
+      { type: 'turn.end', status: 'interrupted' },
+    ]);
+    harness.dispose();
+  });
+
+  it('server VAD hearing the user before the first audio of a response leaves it to the provider (no barge-in)', async () => {
+    const { session, interrupts, out, harness } = await startAgent();
+    session.emit({ type: 'response.started', responseId: 'r1' });
+    session.emit({ type: 'speech.started' });
+    expect(interrupts()).toEqual([]);
+    expect(out.map((o) => o.frame.type)).not.toContain('interruption.start');
+    harness.dispose();
+  });
+});

@@ -85,6 +85,14 @@ export interface OpenAIRealtimeOptions {
   readonly reconnect_backoff_max_ms?: number;
   /** Time allowed for the handshake and the first `session.updated`. @defaultValue `10000` */
   readonly connect_timeout_ms?: number;
+  /**
+   * WebSocket ping interval of an open connection, ms; `0` turns keepalive off. A connection that answers neither
+   * the ping nor with any message within `keepalive_timeout_ms` is half-open: it is dropped and the session
+   * reconnects. @defaultValue `15000`
+   */
+  readonly keepalive_interval_ms?: number;
+  /** Time a ping may wait for its pong (or any message) before the connection counts as dead, ms. @defaultValue `10000` */
+  readonly keepalive_timeout_ms?: number;
   /** User audio kept while a session reconnects or rotates (oldest dropped beyond, with a warning). @defaultValue `20000` */
   readonly backlog_ms?: number;
   /** Recent audio re-sent to a fresh session or buffer so the first syllable is not lost. @defaultValue `500` */
@@ -97,6 +105,13 @@ export interface OpenAIRealtimeOptions {
   readonly safety_identifier?: string;
   /** Opens sockets. @defaultValue `ws` with permessage-deflate off */
   readonly socket_factory?: WebSocketFactory;
+}
+
+declare module '@voxframe/core' {
+  /** `createS2S('openai_realtime', { extra })` checks `extra` against {@link OpenAIRealtimeOptions} at compile time. */
+  interface S2SProviderExtras {
+    openai_realtime: OpenAIRealtimeOptions;
+  }
 }
 
 /** Defaults of {@link OpenAIRealtimeOptions}. */
@@ -120,6 +135,8 @@ export const openAIRealtimeDefaults = {
   reconnect_backoff_ms: 250,
   reconnect_backoff_max_ms: 5000,
   connect_timeout_ms: 10_000,
+  keepalive_interval_ms: 15_000,
+  keepalive_timeout_ms: 10_000,
   backlog_ms: 20_000,
   pre_roll_ms: 500,
   manual_buffer_max_ms: 30_000,
@@ -158,6 +175,7 @@ export interface ResolvedOpenAIConfig {
   readonly reconnectBackoffMs: number;
   readonly reconnectBackoffMaxMs: number;
   readonly connectTimeoutMs: number;
+  readonly keepalive: { readonly intervalMs: number; readonly timeoutMs: number };
   readonly backlogMs: number;
   readonly preRollMs: number;
   readonly manualBufferMaxMs: number;
@@ -204,6 +222,9 @@ export function resolveOpenAIConfig(config: S2SConfig, env: Readonly<Record<stri
     fail(`voice '${voice}' is not a built-in voice (${OPENAI_REALTIME_VOICES.join(', ')}) nor a custom voice id 'voice_…'.`);
   }
   const apiKey = resolveApiKey(config, { provider: OPENAI_REALTIME_PROVIDER, envVar: 'OPENAI_API_KEY', env });
+  // A key pasted with a trailing newline is the usual case: `ws` would refuse the header at connect time.
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\x00-\x1f\x7f]/.test(apiKey)) fail('the API key contains spaces, line breaks or control characters; trim it (extra.api_key or OPENAI_API_KEY).');
   const reader = new ExtraReader(extra, fail);
   const baseUrl = reader.string('base_url') ?? openAIRealtimeDefaults.base_url;
   const url = realtimeUrl(baseUrl, model, fail);
@@ -258,6 +279,10 @@ export function resolveOpenAIConfig(config: S2SConfig, env: Readonly<Record<stri
     reconnectBackoffMs: reader.number('reconnect_backoff_ms', 0, 60_000, true),
     reconnectBackoffMaxMs: reader.number('reconnect_backoff_max_ms', 0, 300_000, true),
     connectTimeoutMs: reader.number('connect_timeout_ms', 1, 300_000, true),
+    keepalive: {
+      intervalMs: reader.number('keepalive_interval_ms', 0, 300_000, true),
+      timeoutMs: reader.number('keepalive_timeout_ms', 1, 300_000, true),
+    },
     backlogMs: reader.number('backlog_ms', 0, 600_000, true),
     preRollMs: reader.number('pre_roll_ms', 0, 10_000, true),
     manualBufferMaxMs: reader.number('manual_buffer_max_ms', 1000, 3_600_000, true),

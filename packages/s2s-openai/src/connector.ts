@@ -7,6 +7,7 @@
  */
 import type { Logger, S2SError, ToolDefinition } from '@voxframe/core';
 import type { ResolvedOpenAIConfig } from './config';
+import { systemClock, type Clock } from './clock';
 import { RealtimeConnection } from './connection';
 import { OpenAIRealtimeError, connectionError } from './errors';
 import type { ServerEvent } from './protocol';
@@ -41,6 +42,7 @@ export async function openConfiguredConnection(
   logger: Logger,
   nextEventId: () => string,
   signal?: AbortSignal,
+  clock: Clock = systemClock,
 ): Promise<ConfiguredConnection> {
   let attached: AttachedHandlers | undefined;
   const held: ServerEvent[] = [];
@@ -71,17 +73,18 @@ export async function openConfiguredConnection(
       },
     },
     signal,
+    clock,
   );
 
   const updateId = nextEventId();
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(connectionError('connect_timeout', `no session.updated within ${config.connectTimeoutMs} ms.`, true));
-      }, config.connectTimeoutMs);
+      const cancelTimer = clock.after(config.connectTimeoutMs, () => {
+        finish(connectionError('connect_timeout', `no session.updated within ${config.connectTimeoutMs} ms.`, true));
+      });
       const onAbort = (): void => finish(connectionError('aborted', 'connecting was aborted.', false, signal?.reason));
       const finish = (error?: S2SError): void => {
-        clearTimeout(timer);
+        cancelTimer();
         signal?.removeEventListener('abort', onAbort);
         setup = undefined;
         setupFailed = undefined;

@@ -9,7 +9,7 @@ import { S2SError, type Logger, type S2SEvent, type S2STurnStatus, type Usage } 
 import type { AudioCodec } from './audio-codec';
 import { base64ByteLength } from './audio-codec';
 import { OPENAI_REALTIME_PROVIDER } from './config';
-import { heardText, type ConversationHistory } from './history';
+import type { ConversationHistory } from './history';
 import type { ServerEvent, WireRateLimit, WireResponse, WireUsage } from './protocol';
 import type { ResponseSequencer } from './response-sequencer';
 import type { TruncationTracker } from './truncation';
@@ -22,6 +22,8 @@ export interface MapperDeps {
   readonly history: ConversationHistory;
   readonly model: string;
   readonly logger: Logger;
+  /** Server VAD cancels the active response itself when the user starts speaking (`interrupt_response`). */
+  readonly serviceCancelsOnSpeech: boolean;
   emit(event: S2SEvent): void;
   now(): number;
 }
@@ -30,6 +32,11 @@ export interface MapperDeps {
 const LOW_RATE_LIMIT = 0.1;
 /** Interrupted response ids remembered to drop their late deltas; responses are sequential, a few suffice. */
 const REMEMBERED_INTERRUPTIONS = 16;
+/**
+ * Tool call ids remembered to run each call once (`arguments.done` and `response.done` both carry it, §10.4). The
+ * oldest is forgotten one at a time, never all at once: a duplicate would need this many other calls in between.
+ */
+const REMEMBERED_CALLS = 4096;
 
 /** Maps the conversation events of one session (across its connections). */
 export class ServerEventMapper {
@@ -38,6 +45,8 @@ export class ServerEventMapper {
   readonly #userTranscripts = new Map<string, string>();
   readonly #assistantTranscripts = new Map<string, string>();
   readonly #seenCalls = new Set<string>();
+  /** The response the service cancelled on its own at speech start (server VAD `interrupt_response`). */
+  #serviceCancelled: string | undefined;
   readonly #audioMsByResponse = new Map<string, number>();
   #userSpeaking = false;
   #rateLimits: readonly WireRateLimit[] = [];
@@ -67,12 +76,23 @@ export class ServerEventMapper {
     return responseId !== undefined && this.#interrupted.has(responseId);
   }
 
+  /** Whether the service cancelled this response itself when the user started speaking. */
+  cancelledByService(responseId: string): boolean {
+    return this.#serviceCancelled === responseId;
+  }
+
+  /** The assistant transcript of an item received so far (its deltas), when its final transcript has not come. */
+  partialAssistantText(itemId: string): string | undefined {
+    return this.#assistantTranscripts.get(itemId);
+  }
+
   /** Forgets per-connection state (a new connection starts). */
   reset(): void {
     this.#userTranscripts.clear();
     this.#assistantTranscripts.clear();
     this.#audioMsByResponse.clear();
     this.#userSpeaking = false;
+    this.#serviceCancelled = undefined;
     this.#deps.codec.reset();
   }
 
@@ -82,6 +102,7 @@ export class ServerEventMapper {
     switch (event.type) {
       case 'input_audio_buffer.speech_started':
         this.#userSpeaking = true;
+        if (deps.serviceCancelsOnSpeech && deps.sequencer.activeResponseId !== undefined) this.#serviceCancelled = deps.sequencer.activeResponseId;
         deps.emit({ type: 'speech.started', ...optional('audioStartMs', event.audio_start_ms) });
         return true;
       case 'input_audio_buffer.speech_stopped':
@@ -194,8 +215,7 @@ export class ServerEventMapper {
 
   /** The final transcript of an interrupted item covers only what was heard (the history knows the cut). */
   #heardAssistantText(itemId: string, full: string): string {
-    const entry = this.#deps.history.entries.find((e) => e.kind === 'message' && e.itemId === itemId);
-    return entry !== undefined && entry.kind === 'message' ? heardText(full, entry.heardFraction) : full;
+    return this.#deps.history.heardAssistantText(itemId) ?? full;
   }
 
   #userTranscriptDelta(event: ServerEvent): void {
@@ -215,6 +235,7 @@ export class ServerEventMapper {
   #toolCall(callId: string | undefined, name: string | undefined, args: string | undefined): void {
     if (!callId || !name || this.#seenCalls.has(callId)) return;
     this.#seenCalls.add(callId);
+    if (this.#seenCalls.size > REMEMBERED_CALLS) this.#seenCalls.delete(this.#seenCalls.values().next().value as string);
     const argumentsText = args ?? '{}';
     this.#deps.history.addFunctionCall(callId, name, argumentsText);
     this.#deps.sequencer.onToolCall(callId);
@@ -242,7 +263,6 @@ export class ServerEventMapper {
     if (id !== undefined) this.#audioMsByResponse.delete(id);
     if (response?.usage) deps.emit({ type: 'usage', usage: mapUsage(response.usage, outputAudioMs), model: deps.model });
     deps.emit({ type: 'turn.end', status, ...optional('responseId', id) });
-    if (this.#seenCalls.size > 256) this.#seenCalls.clear();
     deps.sequencer.onResponseDone(id);
   }
 

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import type { LlmMessage } from '@voxframe/core';
+import { heardText, type LlmMessage } from '@voxframe/core';
 import type { WireItem } from './protocol';
 
 /** One mirrored conversation entry. */
@@ -17,8 +17,8 @@ export type HistoryEntry =
       /** Service item id on the connection that produced it. */
       itemId?: string;
       text: string;
-      /** Assistant only: share of the generated audio the user heard (1 when not truncated). */
-      heardFraction: number;
+      /** Assistant only, when cut off: `playedMs` heard of `totalMs` generated (see core's `heardText`). */
+      cut?: { readonly playedMs: number; readonly totalMs: number };
     }
   | { readonly kind: 'function_call'; readonly callId: string; readonly name: string; readonly arguments: string }
   | { readonly kind: 'function_call_output'; readonly callId: string; readonly output: string };
@@ -44,44 +44,50 @@ export class ConversationHistory {
         if (message.toolCallId !== undefined) this.addFunctionOutput(message.toolCallId, message.content);
         continue;
       }
-      if (message.content !== '') this.#push({ kind: 'message', role: message.role, text: message.content, heardFraction: 1 });
+      if (message.content !== '') this.#push({ kind: 'message', role: message.role, text: message.content });
       for (const call of message.toolCalls ?? []) this.addFunctionCall(call.callId, call.name, call.arguments);
     }
   }
 
   /** A text message from the user or the system. */
   addText(role: 'user' | 'system', text: string): void {
-    this.#push({ kind: 'message', role, text, heardFraction: 1 });
+    this.#push({ kind: 'message', role, text });
   }
 
   /** A committed user audio item, whose transcript may follow. */
   addUserAudio(itemId: string): void {
-    if (this.#find(itemId) === undefined) this.#push({ kind: 'message', role: 'user', itemId, text: '', heardFraction: 1 });
+    if (this.#find(itemId) === undefined) this.#push({ kind: 'message', role: 'user', itemId, text: '' });
   }
 
   /** The transcript of a user audio item. */
   setUserTranscript(itemId: string, text: string): void {
     const entry = this.#find(itemId);
     if (entry) entry.text = text;
-    else this.#push({ kind: 'message', role: 'user', itemId, text, heardFraction: 1 });
+    else this.#push({ kind: 'message', role: 'user', itemId, text });
   }
 
   /** An assistant message item started. */
   addAssistant(itemId: string): void {
-    if (this.#find(itemId) === undefined) this.#push({ kind: 'message', role: 'assistant', itemId, text: '', heardFraction: 1 });
+    if (this.#find(itemId) === undefined) this.#push({ kind: 'message', role: 'assistant', itemId, text: '' });
   }
 
   /** The final transcript or text of an assistant item. */
   setAssistantText(itemId: string, text: string): void {
     const entry = this.#find(itemId);
     if (entry) entry.text = text;
-    else this.#push({ kind: 'message', role: 'assistant', itemId, text, heardFraction: 1 });
+    else this.#push({ kind: 'message', role: 'assistant', itemId, text });
   }
 
   /** The user heard only `playedMs` of `generatedMs` of an assistant item. */
   truncateAssistant(itemId: string, playedMs: number, generatedMs: number): void {
     const entry = this.#find(itemId);
-    if (entry && generatedMs > 0) entry.heardFraction = Math.max(0, Math.min(1, playedMs / generatedMs));
+    if (entry && generatedMs > 0) entry.cut = { playedMs: Math.max(0, playedMs), totalMs: generatedMs };
+  }
+
+  /** What the user heard of an assistant item (`undefined` when the item is unknown). */
+  heardAssistantText(itemId: string): string | undefined {
+    const entry = this.#find(itemId);
+    return entry === undefined ? undefined : heard(entry);
   }
 
   /** The model called a tool. */
@@ -94,11 +100,6 @@ export class ConversationHistory {
     this.#push({ kind: 'function_call_output', callId, output });
   }
 
-  /** Forgets service item ids (they belong to a closed connection). */
-  forgetItemIds(): void {
-    for (const entry of this.#entries) if (entry.kind === 'message') delete entry.itemId;
-  }
-
   /** The items that re-create this conversation on a fresh session, oldest first. Empty messages are skipped. */
   toItems(): WireItem[] {
     const items: WireItem[] = [];
@@ -108,7 +109,7 @@ export class ConversationHistory {
       } else if (entry.kind === 'function_call_output') {
         items.push({ type: 'function_call_output', call_id: entry.callId, output: entry.output });
       } else {
-        const text = entry.role === 'assistant' ? heardText(entry.text, entry.heardFraction) : entry.text;
+        const text = heard(entry);
         if (text === '') continue;
         if (entry.role === 'assistant') items.push({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] });
         else if (entry.role === 'user') items.push({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
@@ -123,7 +124,7 @@ export class ConversationHistory {
     const messages: LlmMessage[] = [];
     for (const entry of this.#entries) {
       if (entry.kind === 'message') {
-        const text = entry.role === 'assistant' ? heardText(entry.text, entry.heardFraction) : entry.text;
+        const text = heard(entry);
         if (text !== '') messages.push({ role: entry.role, content: text });
       } else if (entry.kind === 'function_call') {
         messages.push({ role: 'assistant', content: '', toolCalls: [{ callId: entry.callId, name: entry.name, arguments: entry.arguments }] });
@@ -161,15 +162,7 @@ export class ConversationHistory {
   }
 }
 
-/**
- * The part of an assistant transcript the user heard, assuming speech spread evenly over the audio, cut back to a
- * word boundary. The service drops the unheard transcript on truncation; this mirrors it closely enough for context.
- */
-export function heardText(text: string, fraction: number): string {
-  if (fraction >= 1) return text;
-  if (fraction <= 0) return '';
-  const cut = Math.round(text.length * fraction);
-  if (cut >= text.length) return text;
-  const boundary = text.lastIndexOf(' ', cut);
-  return (boundary > 0 ? text.slice(0, boundary) : text.slice(0, cut)).trimEnd();
+/** An entry's text as the user heard it: assistant text cut at the playback clock by core's one rule. */
+function heard(entry: Extract<HistoryEntry, { kind: 'message' }>): string {
+  return entry.cut === undefined ? entry.text : heardText(entry.text, entry.cut.playedMs, entry.cut.totalMs);
 }

@@ -66,6 +66,8 @@ export function openAIRealtimeCapabilities(config: ResolvedOpenAIConfig): S2SCap
     userTranscripts: config.transcription !== undefined,
     assistantTranscripts: true,
     maxSessionMs: OPENAI_MAX_SESSION_MS,
+    // Any session can put G.711 on the wire (`start({ audioEncoding })` or `extra.audio_format`).
+    encodedAudio: ['g711_ulaw', 'g711_alaw'],
   };
 }
 

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { systemClock, type CancelTimer, type Clock } from './clock';
 
 /**
  * Delay before reconnect attempt `attempt` (0-based): `baseMs * 2^attempt`, capped at `maxMs`, with +-20% jitter
@@ -18,7 +19,7 @@ export function reconnectDelayMs(attempt: number, baseMs: number, maxMs: number,
 export interface RotationHooks {
   /** Whether a response is active, requested or waiting for tool results, or the user is speaking. */
   isBusy(): boolean;
-  /** Earliest time (`Date.now()` scale) the rotation may happen: the estimated end of assistant playback. */
+  /** Earliest time (on the session's clock) the rotation may happen: the estimated end of assistant playback. */
   notBefore(): number;
   /** Rotate now. */
   rotate(): void;
@@ -33,15 +34,18 @@ export class RotationScheduler {
   readonly #maxSessionMs: number;
   readonly #quietMs: number;
   readonly #hooks: RotationHooks;
+  readonly #clock: Clock;
   #due = false;
-  #lastActivityAt = Date.now();
-  #ageTimer: ReturnType<typeof setTimeout> | undefined;
-  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastActivityAt: number;
+  #ageTimer: CancelTimer | undefined;
+  #pauseTimer: CancelTimer | undefined;
 
-  constructor(maxSessionMs: number, quietMs: number, hooks: RotationHooks) {
+  constructor(maxSessionMs: number, quietMs: number, hooks: RotationHooks, clock: Clock = systemClock) {
     this.#maxSessionMs = maxSessionMs;
     this.#quietMs = quietMs;
     this.#hooks = hooks;
+    this.#clock = clock;
+    this.#lastActivityAt = clock.now();
   }
 
   /** Whether the connection is old enough to rotate. */
@@ -52,44 +56,42 @@ export class RotationScheduler {
   /** Starts the age clock of a fresh connection (or retries a failed rotation after `afterMs`). */
   arm(afterMs: number = this.#maxSessionMs): void {
     this.disarm();
-    this.#ageTimer = setTimeout(() => {
+    this.#ageTimer = this.#clock.after(afterMs, () => {
       this.#ageTimer = undefined;
       this.#due = true;
       this.#check();
-    }, afterMs);
-    this.#ageTimer.unref?.();
+    });
   }
 
   /** Stops all timers (closing, or a rotation started). */
   disarm(): void {
     this.#due = false;
-    if (this.#ageTimer !== undefined) clearTimeout(this.#ageTimer);
-    if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
+    this.#ageTimer?.();
+    this.#pauseTimer?.();
     this.#ageTimer = undefined;
     this.#pauseTimer = undefined;
   }
 
   /** Something happened in the conversation: the pause starts again from now. */
   notifyActivity(): void {
-    this.#lastActivityAt = Date.now();
+    this.#lastActivityAt = this.#clock.now();
     if (this.#due) this.#check();
   }
 
   #check(): void {
-    if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
+    this.#pauseTimer?.();
     this.#pauseTimer = undefined;
     if (!this.#due || this.#hooks.isBusy()) return; // re-checked on the next activity
     const at = Math.max(this.#lastActivityAt + this.#quietMs, this.#hooks.notBefore());
-    const wait = at - Date.now();
+    const wait = at - this.#clock.now();
     if (wait <= 0) {
       this.#due = false;
       this.#hooks.rotate();
       return;
     }
-    this.#pauseTimer = setTimeout(() => {
+    this.#pauseTimer = this.#clock.after(wait, () => {
       this.#pauseTimer = undefined;
       this.#check();
-    }, wait);
-    this.#pauseTimer.unref?.();
+    });
   }
 }

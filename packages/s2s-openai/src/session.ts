@@ -23,12 +23,14 @@ import {
   type S2SCapabilities,
   type S2SEvent,
   type S2SSession,
+  type S2SSessionUpdate,
   type S2SStartOptions,
   type S2SToolResult,
   type SendTextOptions,
   type ToolDefinition,
 } from '@voxframe/core';
 import { AudioCodec } from './audio-codec';
+import { clockFor, sleep, type Clock } from './clock';
 import { OPENAI_REALTIME_PROVIDER, type ResolvedOpenAIConfig } from './config';
 import type { RealtimeConnection } from './connection';
 import { openConfiguredConnection, type ConfiguredConnection } from './connector';
@@ -40,6 +42,7 @@ import type { ClientEvent, ServerEvent, WireError, WireRateLimit } from './proto
 import { ResponseSequencer } from './response-sequencer';
 import { RotationScheduler, reconnectDelayMs } from './rotation';
 import { wireTools } from './session-config';
+import { SessionHooks } from './session-hooks';
 import { ToleratedIds } from './tolerated-errors';
 import { TruncationTracker } from './truncation';
 
@@ -51,6 +54,10 @@ const ROTATION_RETRY_MS = 30_000;
 const MAX_UNOBSERVED_EVENTS = 2000;
 /** Operations held while reconnecting (text, tool results, commits). */
 const MAX_DEFERRED_OPERATIONS = 1000;
+/** Asks the model to go on after a reply the connection cut (the user heard its beginning already). */
+const CONTINUE_AFTER_DROP =
+  'Your previous reply was cut off by a connection problem; the conversation shows the words the user heard. ' +
+  'Continue the reply from there without repeating them.';
 
 type SessionState = 'connecting' | 'ready' | 'recovering' | 'rotating' | 'closed';
 
@@ -61,8 +68,10 @@ export class OpenAIRealtimeSession implements S2SSession {
   readonly capabilities: S2SCapabilities;
   readonly audioFormat: S2SAudioFormat;
   readonly events: Observable<S2SEvent>;
-  readonly #config: ResolvedOpenAIConfig;
+  #config: ResolvedOpenAIConfig;
   readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #hooks: SessionHooks | undefined;
   readonly #subject = new Subject<S2SEvent>();
   readonly #unobserved: S2SEvent[] = [];
   #unobservedWarned = false;
@@ -80,6 +89,14 @@ export class OpenAIRealtimeSession implements S2SSession {
   #eventCounter = 0;
   #expiredByService = false;
   #closing: Promise<void> | undefined;
+  /**
+   * What the next connection does about a response the lost one cut: nothing, ask again (nothing of it was heard),
+   * or ask to continue it (the user heard its beginning, see {@link CONTINUE_AFTER_DROP}). A barge-in meanwhile
+   * makes it nothing: the user is talking.
+   */
+  #resume: 'none' | 'again' | 'continue' = 'none';
+  /** The next `response.create` continues a cut reply. */
+  #continueReply = false;
   /** Client event ids whose failure is expected and harmless (races the protocol note describes in §6, §10.5). */
   readonly #tolerated = { cancel: new ToleratedIds(), truncate: new ToleratedIds(), create: new ToleratedIds() };
 
@@ -90,7 +107,9 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.capabilities = capabilities;
     this.audioFormat = { inputSampleRate: config.sampleRate, outputSampleRate: config.sampleRate };
     this.#logger = (options.logger ?? silentLogger()).child({ provider: OPENAI_REALTIME_PROVIDER, session: this.id });
-    this.#tools = config.tools;
+    this.#clock = clockFor(options.scheduler);
+    this.#hooks = options.hooks === undefined ? undefined : new SessionHooks(options.hooks, this.#logger);
+    this.#tools = options.tools ?? config.tools;
     this.#history = new ConversationHistory(config.historyMaxItems);
     if (options.history) this.#history.addMessages(options.history);
     this.#sequencer = new ResponseSequencer(() => this.#sendCreate());
@@ -103,14 +122,15 @@ export class OpenAIRealtimeSession implements S2SSession {
       history: this.#history,
       model: config.model,
       logger: this.#logger,
+      serviceCancelsOnSpeech: config.turnDetection !== 'none' && config.interruptResponse,
       emit: (event) => this.#emit(event),
-      now: () => Date.now(),
+      now: () => this.#clock.now(),
     });
     this.#scheduler = new RotationScheduler(config.maxSessionMs, ROTATION_QUIET_MS, {
       isBusy: () => this.#sequencer.busy || this.#mapper.userSpeaking,
       notBefore: () => this.#playbackEndEstimate(),
       rotate: () => void this.#rotate(),
-    });
+    }, this.#clock);
     // Events emitted before anyone subscribed go to the first subscriber instead of being lost.
     this.events = new Observable<S2SEvent>((subscriber) => {
       // Backlog first: after close the subject is complete and would end the subscriber before it.
@@ -125,7 +145,11 @@ export class OpenAIRealtimeSession implements S2SSession {
    * @throws `S2SError` when the service cannot be reached or refuses the key or the configuration.
    */
   static async start(config: ResolvedOpenAIConfig, capabilities: S2SCapabilities, options: S2SStartOptions = {}): Promise<OpenAIRealtimeSession> {
-    const session = new OpenAIRealtimeSession(config, capabilities, options);
+    if (options.tools !== undefined) validateS2SConfig(OPENAI_REALTIME_PROVIDER, { tools: options.tools });
+    const encoding = options.audioEncoding;
+    // Telephony pass-through: G.711 on the wire at 8 kHz, so 8 kHz caller audio is never resampled.
+    const sessionConfig: ResolvedOpenAIConfig = encoding === undefined || encoding === config.audioFormat ? config : { ...config, audioFormat: encoding, sampleRate: 8000 };
+    const session = new OpenAIRealtimeSession(sessionConfig, capabilities, options);
     if (config.temperatureIgnored) {
       session.#logger.warn('config.temperature is not supported by the GA Realtime interface; it is ignored');
     }
@@ -134,8 +158,8 @@ export class OpenAIRealtimeSession implements S2SSession {
     }
     const signal = options.signal ? AbortSignal.any([options.signal, session.#lifetime.signal]) : session.#lifetime.signal;
     try {
-      const configured = await openConfiguredConnection(config, session.#tools, session.#logger, () => session.#nextEventId(), signal);
-      session.#attach(configured, undefined, false);
+      const configured = await openConfiguredConnection(sessionConfig, session.#tools, session.#logger, () => session.#nextEventId(), signal, session.#clock);
+      session.#attach(configured, undefined);
     } catch (error) {
       session.#state = 'closed';
       session.#lifetime.abort();
@@ -198,29 +222,47 @@ export class OpenAIRealtimeSession implements S2SSession {
     });
   }
 
+  /**
+   * Stops the response in progress and cuts the model's memory to what was heard. During a reconnect or a rotation
+   * the conversation mirror is still cut (the fresh session is seeded from it), though nothing can be sent.
+   */
   interrupt(options: InterruptOptions = {}): void {
-    if (this.#state !== 'ready') return;
+    if (this.#state === 'closed') return;
+    this.#resume = 'none';
     const responseId = this.#sequencer.activeResponseId;
     let cancelled = false;
     if (responseId !== undefined && !this.#mapper.isInterrupted(responseId)) {
       this.#mapper.markInterrupted(responseId);
-      const eventId = this.#nextEventId();
-      this.#tolerated.cancel.add(eventId);
-      this.#send({ type: 'response.cancel', event_id: eventId });
       cancelled = true;
+      // Server VAD with interrupt_response cancelled it already at speech start (§10.5): a cancel would only draw
+      // `response_cancel_not_active`.
+      if (this.#state === 'ready' && !this.#mapper.cancelledByService(responseId)) {
+        const eventId = this.#nextEventId();
+        this.#tolerated.cancel.add(eventId);
+        this.#send({ type: 'response.cancel', event_id: eventId });
+      }
     }
-    const plan = this.#truncation.plan(options.utteranceId, options.playedMs, Date.now());
-    if (plan !== undefined) {
-      const eventId = this.#nextEventId();
-      this.#tolerated.truncate.add(eventId);
-      this.#send({ type: 'conversation.item.truncate', event_id: eventId, item_id: plan.itemId, content_index: 0, audio_end_ms: plan.audioEndMs });
-      this.#history.truncateAssistant(plan.itemId, plan.audioEndMs, plan.generatedMs);
+    const plan = this.#truncation.plan(options.utteranceId, options.playedMs, this.#clock.now());
+    if (plan !== undefined) this.#truncate(plan.itemId, plan.audioEndMs, plan.generatedMs);
+    // Utterances already sent after the one playing were never heard: gone from the model's memory too.
+    for (const itemId of options.unplayedUtteranceIds ?? []) {
+      const never = this.#truncation.plan(itemId, 0, this.#clock.now());
+      if (never !== undefined) this.#truncate(never.itemId, 0, never.generatedMs);
     }
     if (cancelled) {
       const playedMs = plan?.audioEndMs ?? options.playedMs;
       const utteranceId = plan?.itemId ?? options.utteranceId ?? this.#truncation.latestItemId;
       this.#emit({ type: 'interrupted', ...(playedMs === undefined ? {} : { playedMs }), ...(utteranceId === undefined ? {} : { utteranceId }) });
     }
+  }
+
+  /** Cuts an assistant item in the mirror, and on the service while a connection is open. */
+  #truncate(itemId: string, audioEndMs: number, generatedMs: number): void {
+    this.#history.truncateAssistant(itemId, audioEndMs, generatedMs);
+    if (this.#connection === undefined || !this.#connection.isOpen) return;
+    const eventId = this.#nextEventId();
+    this.#tolerated.truncate.add(eventId);
+    this.#send({ type: 'conversation.item.truncate', event_id: eventId, item_id: itemId, content_index: 0, audio_end_ms: audioEndMs });
   }
 
   commitUserTurn(): void {
@@ -233,10 +275,25 @@ export class OpenAIRealtimeSession implements S2SSession {
   }
 
   updateTools(tools: readonly ToolDefinition[]): void {
-    validateS2SConfig(OPENAI_REALTIME_PROVIDER, { tools });
-    this.#tools = tools;
+    this.updateSession({ tools });
+  }
+
+  /** Changes instructions and/or tools at once (`session.update`); a reconnect or rotation keeps them. */
+  updateSession(update: S2SSessionUpdate): void {
+    if (update.tools !== undefined) validateS2SConfig(OPENAI_REALTIME_PROVIDER, { tools: update.tools });
+    if (update.tools !== undefined) this.#tools = update.tools;
+    if (update.instructions !== undefined) this.#config = { ...this.#config, instructions: update.instructions };
+    if (update.tools === undefined && update.instructions === undefined) return;
     this.#whenReady(() => {
-      this.#send({ type: 'session.update', event_id: this.#nextEventId(), session: { type: 'realtime', tools: wireTools(tools) } });
+      this.#send({
+        type: 'session.update',
+        event_id: this.#nextEventId(),
+        session: {
+          type: 'realtime',
+          ...(update.instructions === undefined ? {} : { instructions: update.instructions }),
+          ...(update.tools === undefined ? {} : { tools: wireTools(update.tools) }),
+        },
+      });
     });
   }
 
@@ -252,7 +309,7 @@ export class OpenAIRealtimeSession implements S2SSession {
   // ---- connections ----------------------------------------------------------------------------------------------
 
   /** Makes a configured connection the session's: seeds the conversation, flushes held audio, goes live. */
-  #attach(configured: ConfiguredConnection, rotated: 'expiry' | 'reconnect' | undefined, resumeResponse: boolean): void {
+  #attach(configured: ConfiguredConnection, rotated: 'expiry' | 'reconnect' | undefined): void {
     const connection = configured.connection;
     this.#connection = connection;
     this.#expiredByService = false;
@@ -262,7 +319,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     for (const item of this.#history.toItems()) {
       this.#send({ type: 'conversation.item.create', event_id: this.#nextEventId(), item });
     }
-    this.#history.forgetItemIds();
+    // Item ids stay in the mirror (the service's ids are unique): late events of the old connection still find them.
     this.#input.goOnline(rotated !== undefined);
     this.#state = 'ready';
     this.#scheduler.arm();
@@ -272,7 +329,8 @@ export class OpenAIRealtimeSession implements S2SSession {
     }
     configured.attach({
       onEvent: (event) => {
-        if (connection === this.#connection && this.#state !== 'rotating') this.#onEvent(event);
+        if (connection === this.#connection) this.#onEvent(event);
+        else this.#onRetiredEvent(event);
       },
       onGarbage: (length) => {
         if (connection === this.#connection) this.#onGarbage(length);
@@ -280,8 +338,21 @@ export class OpenAIRealtimeSession implements S2SSession {
       onClose: (code, reason) => this.#onConnectionClose(connection, code, reason),
     });
     for (const operation of this.#deferred.splice(0)) operation();
-    if (resumeResponse) this.#sequencer.request();
+    if (this.#resume !== 'none') {
+      this.#continueReply = this.#resume === 'continue';
+      this.#resume = 'none';
+      this.#sequencer.request();
+    }
     this.#sequencer.resume();
+  }
+
+  /**
+   * An event of a connection the session moved away from (rotation, or its closing handshake): only what completes
+   * the conversation mirror counts, i.e. a user transcript the old service finished late.
+   */
+  #onRetiredEvent(event: ServerEvent): void {
+    if (this.#state === 'closed') return;
+    if (event.type === 'conversation.item.input_audio_transcription.completed') this.#mapper.handle(event);
   }
 
   /** An unexpected close or a service expiry: reconnect with backoff and re-seed. */
@@ -292,21 +363,25 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.#sequencer.pause();
     this.#input.goOffline();
     const lostResponseId = this.#sequencer.activeResponseId;
+    // What the user heard of a reply cut mid-way goes into the mirror; asking again from the start would make them
+    // hear its beginning twice, so the fresh session is asked to continue it instead.
+    const heardSome = lostResponseId !== undefined && this.#keepHeardPart(lostResponseId);
     const wasResponding = this.#sequencer.onConnectionReset();
     if (lostResponseId !== undefined) this.#emit({ type: 'turn.end', status: 'failed', responseId: lostResponseId });
+    this.#resume = !wasResponding ? 'none' : heardSome ? 'continue' : 'again';
     this.#connection = undefined;
     const attempts = reason === 'expiry' ? Math.max(1, this.#config.reconnectAttempts) : this.#config.reconnectAttempts;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       const delay = reason === 'expiry' && attempt === 0 ? 0 : reconnectDelayMs(attempt, this.#config.reconnectBackoffMs, this.#config.reconnectBackoffMaxMs);
-      if (!(await sleep(delay, this.#lifetime.signal))) return;
+      if (!(await sleep(this.#clock, delay, this.#lifetime.signal))) return;
       try {
-        const configured = await openConfiguredConnection(this.#config, this.#tools, this.#logger, () => this.#nextEventId(), this.#lifetime.signal);
+        const configured = await openConfiguredConnection(this.#config, this.#tools, this.#logger, () => this.#nextEventId(), this.#lifetime.signal, this.#clock);
         if (this.#isClosed()) {
           configured.connection.terminate();
           return;
         }
-        this.#attach(configured, reason, wasResponding);
+        this.#attach(configured, reason);
         return;
       } catch (error) {
         if (this.#isClosed()) return;
@@ -327,16 +402,17 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.#scheduler.disarm();
     this.#sequencer.pause();
     this.#input.goOffline();
-    this.#logger.info({ ageMs: Date.now() - old.openedAt }, 'rotating the openai realtime session at a pause');
+    this.#logger.info({ ageMs: this.#clock.now() - old.openedAt }, 'rotating the openai realtime session at a pause');
     try {
-      const configured = await openConfiguredConnection(this.#config, this.#tools, this.#logger, () => this.#nextEventId(), this.#lifetime.signal);
+      const configured = await openConfiguredConnection(this.#config, this.#tools, this.#logger, () => this.#nextEventId(), this.#lifetime.signal, this.#clock);
       if (this.#state !== 'rotating') {
         configured.connection.terminate();
         return;
       }
       void old.close(1000, 'session rotated');
       this.#sequencer.onConnectionReset();
-      this.#attach(configured, 'expiry', false);
+      this.#resume = 'none';
+      this.#attach(configured, 'expiry');
     } catch (error) {
       if (this.#state !== 'rotating') return;
       this.#logger.warn({ err: error }, 'openai realtime rotation failed; staying on the current session for now');
@@ -427,7 +503,30 @@ export class OpenAIRealtimeSession implements S2SSession {
   #sendCreate(): void {
     const eventId = this.#nextEventId();
     this.#tolerated.create.add(eventId);
+    if (this.#continueReply) {
+      this.#continueReply = false;
+      // Per-response instructions replace the session's for this response only: keep them and add the request.
+      const instructions = this.#config.instructions === undefined ? CONTINUE_AFTER_DROP : `${this.#config.instructions}\n\n${CONTINUE_AFTER_DROP}`;
+      this.#send({ type: 'response.create', event_id: eventId, response: { instructions } });
+      return;
+    }
     this.#send({ type: 'response.create', event_id: eventId });
+  }
+
+  /**
+   * Mirrors the part of a lost response's audio the user heard (estimated: real-time playback from its first delta,
+   * the only clock left once the connection is gone). Returns whether any of it was heard.
+   */
+  #keepHeardPart(responseId: string): boolean {
+    const itemId = this.#truncation.latestItemIdOf(responseId);
+    if (itemId === undefined) return false;
+    const partial = this.#mapper.partialAssistantText(itemId);
+    if (partial !== undefined) this.#history.setAssistantText(itemId, partial);
+    // Not marked truncated: a barge-in reported by the playback clock during the reconnect still cuts it exactly.
+    const generatedMs = this.#truncation.generatedMs(itemId);
+    const playedMs = this.#truncation.estimatePlayedMs(itemId, this.#clock.now()) ?? 0;
+    this.#history.truncateAssistant(itemId, playedMs, generatedMs);
+    return playedMs > 0;
   }
 
   #send(event: ClientEvent): boolean {
@@ -464,6 +563,7 @@ export class OpenAIRealtimeSession implements S2SSession {
   }
 
   #emit(event: S2SEvent): void {
+    this.#hooks?.observe(event);
     if (this.#subject.observed) {
       this.#subject.next(event);
       return;
@@ -497,21 +597,4 @@ export class OpenAIRealtimeSession implements S2SSession {
     this.#emit({ type: 'closed', reason });
     this.#subject.complete();
   }
-}
-
-/** Waits `ms`; resolves `false` when the signal aborts first. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

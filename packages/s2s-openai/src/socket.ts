@@ -1,7 +1,7 @@
 /**
  * The socket seam: the provider talks to the service through a {@link WebSocketFactory}, so tests, proxies and
  * other runtimes can plug in their own transport (after Google's `WebSocketFactory`). The default uses `ws` with
- * permessage-deflate off (it costs ~10x CPU per audio message for 13% fewer bytes, design brief §6).
+ * permessage-deflate off (it costs ~10x CPU per audio message for 13% fewer bytes, measured in docs/benchmarks.md).
  *
  * @packageDocumentation
  */
@@ -28,6 +28,8 @@ export interface SocketCallbacks {
   onError(error: Error, statusCode?: number): void;
   /** The connection closed (1006 when it dropped without a close frame). */
   onClose(code: number, reason: string): void;
+  /** A WebSocket pong arrived (the answer to {@link RealtimeSocket.ping}). */
+  onPong?(): void;
 }
 
 /** An open (or opening) socket. */
@@ -38,6 +40,11 @@ export interface RealtimeSocket {
   close(code: number, reason: string): void;
   /** Drops the connection without a closing handshake. */
   terminate(): void;
+  /**
+   * Sends a WebSocket ping (keepalive); the peer answers with a pong (`onPong`). Sockets without it are kept alive
+   * by the messages they receive only.
+   */
+  ping?(): void;
 }
 
 /** Opens sockets. */
@@ -76,6 +83,7 @@ export function createWsSocketFactory(options: ClientOptions = {}): WebSocketFac
       if (!opened) failed = true;
       callbacks.onError(error);
     });
+    socket.on('pong', () => callbacks.onPong?.());
     socket.on('close', (code: number, reason: Buffer) => {
       if (!opened) return; // a failed handshake was reported through onError
       callbacks.onClose(code, reason.toString('utf8'));
@@ -84,6 +92,9 @@ export function createWsSocketFactory(options: ClientOptions = {}): WebSocketFac
       send: (text) => socket.send(text),
       close: (code, reason) => socket.close(code, reason),
       terminate: () => socket.terminate(),
+      ping: () => {
+        if (socket.readyState === WebSocket.OPEN) socket.ping();
+      },
     };
   };
 }

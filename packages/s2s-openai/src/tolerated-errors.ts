@@ -20,8 +20,9 @@ export class ToleratedIds {
   }
 
   /**
-   * Whether an error belongs to one of the remembered events, consuming it: by the echoed id, or (the service does
-   * not always echo it) the oldest one when the error carries no id.
+   * Whether an error belongs to one of the remembered events. With the echoed id, that event is consumed. Without
+   * one (the service does not always echo it), the error is tolerated while any such event is outstanding, but
+   * nothing is consumed: guessing the oldest would leave the real one unmatched when its own error comes.
    */
   match(echoedId: string | null | undefined): boolean {
     if (echoedId) {
@@ -30,9 +31,7 @@ export class ToleratedIds {
       this.#ids.splice(at, 1);
       return true;
     }
-    if (this.#ids.length === 0) return false;
-    this.#ids.splice(0, 1);
-    return true;
+    return this.#ids.length > 0;
   }
 
   /** Forgets the oldest id (its event succeeded). */

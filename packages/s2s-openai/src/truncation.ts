@@ -12,7 +12,7 @@ interface AssistantAudio {
   readonly responseId?: string;
   /** Milliseconds of audio received for it. */
   generatedMs: number;
-  /** When its first audio delta arrived (`Date.now()`), for the wall-clock fallback. */
+  /** When its first audio delta arrived (on the session's clock), for the wall-clock fallback. */
   firstDeltaAt: number;
   /** Truncated already (a second truncate would fail). */
   truncated: boolean;
@@ -37,6 +37,12 @@ export class TruncationTracker {
   /** The latest item that produced audio. */
   get latestItemId(): string | undefined {
     return this.#items[this.#items.length - 1]?.itemId;
+  }
+
+  /** The latest item of a response that produced audio. */
+  latestItemIdOf(responseId: string): string | undefined {
+    for (let i = this.#items.length - 1; i >= 0; i--) if (this.#items[i].responseId === responseId) return this.#items[i].itemId;
+    return undefined;
   }
 
   /** Records `ms` of audio received for an item. */
@@ -76,7 +82,16 @@ export class TruncationTracker {
     return { itemId: item.itemId, audioEndMs: Math.max(0, Math.floor(played)), generatedMs: item.generatedMs };
   }
 
-  /** Forgets all items (a new connection: old item ids mean nothing there). */
+  /**
+   * Milliseconds of an item heard if played in real time from its first delta (the official client's estimate),
+   * clamped to what was generated; `undefined` for an unknown item. Marks nothing.
+   */
+  estimatePlayedMs(itemId: string, now: number): number | undefined {
+    const item = this.#find(itemId);
+    return item === undefined ? undefined : Math.max(0, Math.min(item.generatedMs, Math.floor(now - item.firstDeltaAt)));
+  }
+
+    /** Forgets all items (a new connection: old item ids mean nothing there). */
   reset(): void {
     this.#items = [];
   }

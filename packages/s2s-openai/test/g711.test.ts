@@ -1,5 +1,5 @@
 import * as alawmulaw from 'alawmulaw';
-import { decodeG711, encodeG711 } from '@voxframe/s2s-openai';
+import { decodeG711, encodeG711 } from '../src/g711';
 
 describe('the local G.711 tables', () => {
   const everySample = new Int16Array(65536);

@@ -1,4 +1,5 @@
-import { ConversationHistory, heardText } from '@voxframe/s2s-openai';
+import { heardText } from '@voxframe/core';
+import { ConversationHistory } from '../src/history';
 import { AudioCodec } from '../src/audio-codec';
 import { AudioRing } from '../src/audio-ring';
 import { TruncationTracker } from '../src/truncation';
@@ -36,9 +37,9 @@ describe('conversation history mirror', () => {
   });
 
   it('cuts heard text at a word boundary', () => {
-    expect(heardText('hello wonderful world', 0.5)).toBe('hello');
-    expect(heardText('hello', 0)).toBe('');
-    expect(heardText('hello', 1)).toBe('hello');
+    expect(heardText('hello wonderful world', 500, 1000)).toBe('hello');
+    expect(heardText('hello', 0, 1000)).toBe('');
+    expect(heardText('hello', 1000, 1000)).toBe('hello');
   });
 });
 

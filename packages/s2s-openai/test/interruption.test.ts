@@ -1,4 +1,5 @@
 import { concatSamples, scriptedReplies, silence, speechLike, type RealtimeEmulator } from '@voxframe/s2s-openai/testing';
+import { createVirtualClock } from '@voxframe/core/testing';
 import { EventLog, engineFor, sendFrames, startEmulator, startSession, until } from './support/harness';
 
 const turn = (): Int16Array => concatSamples(silence(100), speechLike(500), silence(700));
@@ -25,7 +26,7 @@ describe('interruption (barge-in) sends cancel + truncate with the played time',
     return started;
   }
 
-  it('server VAD barge-in: cancel + truncate to the whole played ms, no audio after, turn ends interrupted', async () => {
+  it('server VAD barge-in: truncate to the whole played ms, no cancel (the service cancelled), no audio after, turn ends interrupted', async () => {
     const { session, log } = await respondingSession();
     const utteranceId = log.ofType('audio')[0].utteranceId;
     // Like the S2S processor: on speech.started, interrupt with the playback clock.
@@ -44,7 +45,9 @@ describe('interruption (barge-in) sends cancel + truncate with the played time',
     expect(end.status).toBe('interrupted');
     expect(interrupted).toEqual({ type: 'interrupted', playedMs: 412, utteranceId });
     const server = emulator.session;
-    expect(server.eventsOfType('response.cancel')).toHaveLength(1);
+    // interrupt_response: the service cancelled at speech start; a response.cancel would draw response_cancel_not_active.
+    expect(server.eventsOfType('response.cancel')).toHaveLength(0);
+    expect(server.errors.map((e) => e.code)).not.toContain('response_cancel_not_active');
     const truncate = server.eventsOfType('conversation.item.truncate')[0];
     expect(truncate).toMatchObject({ item_id: utteranceId, content_index: 0, audio_end_ms: 412 });
     expect(server.truncations).toEqual([{ itemId: utteranceId, audioEndMs: 412 }]);
@@ -52,7 +55,7 @@ describe('interruption (barge-in) sends cancel + truncate with the played time',
     const item = server.items.find((i) => i.id === utteranceId);
     expect(item?.audioMs).toBe(412);
     expect(log.events.slice(afterInterrupt).filter((e) => e.type === 'audio' && e.utteranceId === utteranceId)).toEqual([]);
-    expect(log.ofType('error')).toEqual([]); // the response_cancel_not_active race is expected, not an error
+    expect(log.ofType('error')).toEqual([]);
     await session.close();
   });
 
@@ -78,14 +81,52 @@ describe('interruption (barge-in) sends cancel + truncate with the played time',
     await session.close();
   });
 
-  it('without a played time, estimates it from the wall clock since the first audio (as the official client)', async () => {
-    const { session, log } = await respondingSession();
-    const before = Date.now();
+  it('without a played time, estimates it from the session clock since the first audio (as the official client)', async () => {
+    emulator.script = scriptedReplies({ say: 'Let me tell you a long story about the sea and the sky.', audioMs: 10_000 });
+    const clock = createVirtualClock();
+    const { session, log } = await startSession(engineFor(emulator), { scheduler: clock });
+    session.sendText('Tell me a story.');
+    await until(() => log.ofType('audio').length >= 10, 5000, 'a second of audio');
+    clock.advanceBy(700); // 700 ms of playback since the first delta, on the run's clock
     session.interrupt();
     await log.waitFor('turn.end');
-    const truncate = emulator.session.eventsOfType('conversation.item.truncate')[0];
-    expect(Number.isInteger(truncate.audio_end_ms)).toBe(true);
-    expect(truncate.audio_end_ms as number).toBeLessThanOrEqual(Date.now() - before + 5000);
+    expect(emulator.session.eventsOfType('conversation.item.truncate')[0]).toMatchObject({ audio_end_ms: 700 });
+    await session.close();
+  });
+
+  it('drops audio deltas the service still sends after the cancel (in flight), and their transcript', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ deltaIntervalMs: 20, audioChunkMs: 100, deltasAfterCancel: 3 });
+    emulator.script = scriptedReplies({ say: 'One two three four five six seven eight nine ten eleven twelve.', audioMs: 5000 });
+    const { session, log } = await startSession(engineFor(emulator, { turn_detection: 'none' }));
+    session.sendText('Count.');
+    await until(() => log.ofType('audio').length >= 5, 5000, 'audio');
+    const utteranceId = log.ofType('audio')[0].utteranceId;
+    session.interrupt({ playedMs: 200 });
+    const cutAt = log.events.length;
+    await log.waitFor('turn.end');
+    const server = emulator.session;
+    expect(server.eventsOfType('response.cancel')).toHaveLength(1);
+    // The service sent more audio of the item than the client had seen when it cut ...
+    const sent = server.sent.filter((e) => e.type === 'response.output_audio.delta' && e.item_id === utteranceId).length;
+    const seen = log.events.slice(0, cutAt).filter((e) => e.type === 'audio' && e.utteranceId === utteranceId).length;
+    expect(sent).toBeGreaterThan(seen);
+    // ... and none of it (nor its partial transcript) reached the application.
+    const late = log.events.slice(cutAt).filter((e) => (e.type === 'audio' && e.utteranceId === utteranceId) || (e.type === 'transcript' && !e.final));
+    expect(late).toEqual([]);
+    await session.close();
+  });
+
+  it('server VAD: no padded commit of our own after the service committed the turn', async () => {
+    const { session, log } = await startSession(engineFor(emulator));
+    // Just enough silence for the service's VAD (500 ms) to end the turn: under 100 ms left uncommitted.
+    await sendFrames(session, concatSamples(silence(100), speechLike(500), silence(540)));
+    await log.waitFor('speech.stopped');
+    await until(() => emulator.session.items.some((i) => i.role === 'user'), 5000, 'the committed turn');
+    session.commitUserTurn();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(emulator.session.eventsOfType('input_audio_buffer.commit')).toEqual([]);
+    expect(emulator.session.errors).toEqual([]);
     await session.close();
   });
 

@@ -1,6 +1,8 @@
 import { S2SError } from '@voxframe/core';
 import { concatSamples, scriptedReplies, silence, speechLike, tone, type RealtimeEmulator } from '@voxframe/s2s-openai/testing';
-import { engineFor, sendFrames, startEmulator, startSession, until } from './support/harness';
+import { reconnectDelayMs } from '../src/rotation';
+import { createVirtualClock } from '@voxframe/core/testing';
+import { advanceUntil, engineFor, sendFrames, startEmulator, startSession, until } from './support/harness';
 
 describe('errors, reconnects and rotation', () => {
   let emulator: RealtimeEmulator;
@@ -106,21 +108,35 @@ describe('errors, reconnects and rotation', () => {
     await session.close();
   });
 
-  it('waits for a pause: no rotation while a response is in flight or the user speaks', async () => {
+  it('waits for a pause: no rotation while the reply is still playing (estimated on the session clock)', async () => {
     await emulator.close();
-    emulator = await startEmulator({ deltaIntervalMs: 20 });
+    emulator = await startEmulator();
     emulator.script = scriptedReplies({ say: 'A fairly long answer that takes a while.', audioMs: 2000 });
-    const { session, log } = await startSession(engineFor(emulator, { max_session_ms: 50 }));
-    await sendFrames(session, concatSamples(speechLike(300), silence(700)));
-    await log.waitFor('audio');
-    const firstAudioAt = Date.now();
+    const clock = createVirtualClock();
+    const { session, log } = await startSession(engineFor(emulator, { max_session_ms: 50 }), { scheduler: clock });
+    session.sendText('Talk to me.');
     await log.waitFor('turn.end');
-    const types = log.events.map((e) => e.type);
-    const rotatedAt = types.indexOf('session.rotated');
-    expect(rotatedAt === -1 || rotatedAt > types.indexOf('turn.end')).toBe(true);
-    await log.waitFor('session.rotated');
-    // Not before the 2 s of assistant audio could have played out (the pause includes playback).
-    expect(Date.now() - firstAudioAt).toBeGreaterThanOrEqual(1900);
+    // The 2 s reply was generated at once, but plays until 2 s after its first audio: no rotation before.
+    await advanceUntil(clock, () => clock.now() >= 1900, '1.9 s', 100);
+    expect(log.ofType('session.rotated')).toEqual([]);
+    await advanceUntil(clock, () => log.ofType('session.rotated').length > 0, 'the rotation', 100);
+    expect(clock.now()).toBeGreaterThanOrEqual(2000);
+    expect(emulator.sessions).toHaveLength(2);
+    await session.close();
+  });
+
+  it('does not rotate while the user is speaking, however long past the cap', async () => {
+    const clock = createVirtualClock();
+    const { session, log } = await startSession(engineFor(emulator, { max_session_ms: 1000 }), { scheduler: clock });
+    await sendFrames(session, concatSamples(silence(100), speechLike(800)));
+    await log.waitFor('speech.started');
+    await advanceUntil(clock, () => clock.now() >= 30_000, 'thirty seconds of speech', 500);
+    expect(log.ofType('session.rotated')).toEqual([]);
+    expect(emulator.sessions).toHaveLength(1);
+    // The user stops; after the reply and a quiet second the session rotates.
+    await sendFrames(session, silence(800));
+    await log.waitFor('turn.end');
+    await advanceUntil(clock, () => log.ofType('session.rotated').length > 0, 'the rotation', 200);
     expect(emulator.sessions).toHaveLength(2);
     await session.close();
   });
@@ -138,6 +154,24 @@ describe('errors, reconnects and rotation', () => {
     await until(() => emulator.sessions[1].items.length > 0, 5000, 're-seeded item');
     expect(emulator.sessions[1].items[0]).toMatchObject({ role: 'user', text: 'Hello.' });
     await session.close();
+  });
+
+  it('a service-side expiry still rotates with reconnect_attempts: 0 (an expiry is not an outage)', async () => {
+    await emulator.close();
+    emulator = await startEmulator({ maxSessionMs: 300 });
+    const { session, log } = await startSession(engineFor(emulator, { reconnect_attempts: 0 }));
+    const rotated = await log.waitFor('session.rotated');
+    expect(rotated.reason).toBe('expiry');
+    expect(emulator.sessions).toHaveLength(2);
+    expect(log.ofType('closed')).toEqual([]);
+    await session.close();
+  });
+
+  it('reconnect delays double per attempt up to the cap, with +-20% jitter', () => {
+    const middle = (): number => 0.5;
+    expect([0, 1, 2, 3, 4, 5].map((a) => reconnectDelayMs(a, 250, 5000, middle))).toEqual([250, 500, 1000, 2000, 4000, 5000]);
+    expect(reconnectDelayMs(2, 250, 5000, () => 0)).toBe(800);
+    expect(reconnectDelayMs(2, 250, 5000, () => 1)).toBe(1200);
   });
 
   it('refuses a wrong key at the handshake with a non-recoverable unauthorized error', async () => {

@@ -1,4 +1,5 @@
-import { createWsSocketFactory, decodeG711 } from '@voxframe/s2s-openai';
+import { createWsSocketFactory } from '@voxframe/s2s-openai';
+import { decodeG711 } from '../src/g711';
 import {
   concatSamples,
   createSelfSignedCertificate,

@@ -7,10 +7,14 @@
  *
  * @packageDocumentation
  */
-import type { Observable } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { VoxframeError } from '../errors';
 import type { LlmMessage, Usage } from '../frames';
 import type { Logger } from '../logger';
+import type { Hooks } from './hooks';
+
+/** G.711 encodings (8 kHz) a provider may exchange with its service as they are, without PCM resampling. */
+export type S2SEncodedAudio = 'g711_ulaw' | 'g711_alaw';
 
 /**
  * What a provider can do, so the processor adapts instead of guessing (after LiveKit's `RealtimeCapabilities`).
@@ -38,6 +42,12 @@ export interface S2SCapabilities {
   readonly assistantTranscripts: boolean;
   /** Hard cap on one provider session or connection in ms (the session rotates before it), if any. */
   readonly maxSessionMs?: number;
+  /**
+   * G.711 encodings the provider can put on the wire instead of PCM, chosen per session with
+   * {@link S2SStartOptions.audioEncoding}: telephony audio (8 kHz mu-law/A-law) then crosses without resampling.
+   * Absent or empty: PCM only.
+   */
+  readonly encodedAudio?: readonly S2SEncodedAudio[];
 }
 
 /** Audio the session takes and gives: PCM16 mono at these rates. */
@@ -121,6 +131,27 @@ export interface S2SStartOptions {
   readonly history?: readonly LlmMessage[];
   /** Logger for the session. @defaultValue a silent logger */
   readonly logger?: Logger;
+  /**
+   * Tools for this session, replacing the engine's `config.tools` (the S2S processor passes its tool registry's
+   * definitions here, so tools are given in one place). @defaultValue the engine's tools
+   */
+  readonly tools?: readonly ToolDefinition[];
+  /**
+   * Clock and timers of the session (connect and keepalive timeouts, reconnect backoff, rotation): the run's
+   * scheduler, so tests drive a session in virtual time. @defaultValue real time (`Date.now`, `setTimeout`)
+   */
+  readonly scheduler?: SchedulerLike;
+  /**
+   * Hooks the session itself calls (turns, barge-ins, tool calls, errors), for applications that drive a session
+   * without the S2S processor. The processor passes none (it calls its own hooks), so nothing is called twice.
+   */
+  readonly hooks?: Hooks;
+  /**
+   * Wire encoding for this session when the provider lists it in {@link S2SCapabilities.encodedAudio} (telephony
+   * pass-through): `audioFormat` rates are then 8000 and no resampling happens on the way. Ignored (with a warning)
+   * by providers that cannot. @defaultValue the provider's configured format
+   */
+  readonly audioEncoding?: S2SEncodedAudio;
 }
 
 /** Options of {@link S2SSession.sendText}. */
@@ -140,6 +171,11 @@ export interface InterruptOptions {
   readonly playedMs?: number;
   /** The utterance (provider item) `playedMs` refers to. @defaultValue the latest one */
   readonly utteranceId?: string;
+  /**
+   * Utterances after `utteranceId` that were already sent to the output but never played (queued behind it): the
+   * user heard none of them, so providers that can truncate drop them from the model's memory.
+   */
+  readonly unplayedUtteranceIds?: readonly string[];
 }
 
 /** The result of a tool call, for {@link S2SSession.sendToolResult}. */

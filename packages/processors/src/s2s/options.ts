@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { FrameProcessorOptions, Hooks, S2S, S2SSession, S2SStartOptions } from '@voxframe/core';
+import type { FrameProcessorOptions, Hooks, S2S, S2SEncodedAudio, S2SSession, S2SStartOptions } from '@voxframe/core';
 import type { ToolDef, ToolRegistry } from '../tools';
 import { S2SProcessorOptionsError } from './errors';
 
@@ -34,12 +34,26 @@ export interface S2SProcessorOptions extends FrameProcessorOptions {
   readonly s2s?: S2S;
   /** An already started session to drive instead of starting one. It is closed when the pipeline ends. */
   readonly session?: S2SSession;
-  /** Tools that answer the model's calls. Give the same definitions to `createS2S` (`registry.definitions()`). */
+  /**
+   * Tools that answer the model's calls. Their definitions go to the session at start (`startOptions.tools`), so
+   * `createS2S` needs no `tools` of its own: tools are given in one place.
+   */
   readonly tools?: ToolRegistry | readonly ToolDef[];
   /** Application callbacks (turns, interruptions, tool calls, errors). Compose several with `composeHooks`. */
   readonly hooks?: Hooks;
-  /** Passed to `s2s.start()` (history to seed the conversation with). */
-  readonly startOptions?: Omit<S2SStartOptions, 'signal' | 'logger'>;
+  /**
+   * Passed to `s2s.start()` (history to seed the conversation with, ...). The processor sets the signal, logger
+   * and clock itself, passes the tool registry's definitions as `tools` unless given here, and calls the hooks
+   * itself (none go to the session).
+   */
+  readonly startOptions?: Omit<S2SStartOptions, 'signal' | 'logger' | 'scheduler' | 'hooks'>;
+  /**
+   * What the input transport carries on the wire, for telephony (Twilio and Telnyx media streams are 8 kHz
+   * `g711_ulaw`). When the provider lists it in `capabilities.encodedAudio`, the session is started with that
+   * encoding: 8 kHz caller audio then crosses without resampling (G.711 pass-through), and the bot's audio comes
+   * back at 8 kHz. Ignored (logged) for a provider that cannot. @defaultValue none: the provider's PCM format
+   */
+  readonly inputEncoding?: S2SEncodedAudio;
   /**
    * Also pass `audio.input` frames downstream (for a recorder or a parallel STT after this processor).
    * @defaultValue `false`: input audio is consumed

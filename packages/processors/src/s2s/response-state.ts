@@ -9,9 +9,14 @@
 /** Most utterances whose playback progress is remembered (older ones finished long ago). */
 const MAX_PROGRESS_ENTRIES = 16;
 
+/** Utterances remembered in emission order, to tell the one playing from those queued behind it. */
+const MAX_EMITTED = 16;
+
 /** What an interruption cut: the utterance being heard and how much of it was heard. */
 export interface InterruptionPoint {
   readonly utteranceId: string | undefined;
+  /** Utterances emitted after it that the user never heard (queued behind it at the output). */
+  readonly unplayedUtteranceIds: readonly string[];
   /** `undefined` when no playback clock reports from downstream: then nobody knows. */
   readonly playedMs: number | undefined;
   /** The response was still being generated (its audio may keep arriving and must be dropped). */
@@ -35,6 +40,10 @@ export class ResponseState {
   /** A playback clock (`playback.progress`) reports from downstream. */
   #playbackClock = false;
   readonly #playedMs = new Map<string, number>();
+  /** Utterance ids in the order their audio went out. */
+  readonly #emitted: string[] = [];
+  /** How many of {@link #emitted} belong to the current response. */
+  #emittedInResponse = 0;
 
   /** Utterance of the latest output audio. */
   get utteranceId(): string | undefined {
@@ -69,6 +78,7 @@ export class ResponseState {
 
   /** A new response started: the previous one's gate and interruption are over. */
   beginResponse(): void {
+    this.#emittedInResponse = 0;
     this.#active = true;
     this.#audible = false;
     this.#interrupted = false;
@@ -88,6 +98,11 @@ export class ResponseState {
     if (!this.#active) this.beginResponse();
     this.#audible = true;
     this.#utteranceId = utteranceId;
+    if (utteranceId !== undefined && this.#emitted[this.#emitted.length - 1] !== utteranceId && !this.#emitted.includes(utteranceId)) {
+      this.#emitted.push(utteranceId);
+      this.#emittedInResponse += 1;
+      if (this.#emitted.length > MAX_EMITTED) this.#emitted.shift();
+    }
   }
 
   /**
@@ -119,17 +134,32 @@ export class ResponseState {
   }
 
   /**
-   * Records an interruption of the current utterance and returns where it was cut: the latest progress the
-   * playback clock reported for it (0 if a clock exists but never reported it: nothing of it was heard).
+   * Records an interruption and returns where it was cut. With a playback clock, the utterance cut is the one the
+   * user was hearing: the latest one with played time reported (the output plays utterances in order), or the first
+   * of the response when none played yet; later ones were queued behind it, never heard. Without a clock: the latest
+   * utterance, played time unknown.
    */
   interrupt(): InterruptionPoint {
-    const utteranceId = this.#utteranceId;
-    const reported = this.#playedMs.get(utteranceId ?? '');
-    const playedMs = reported ?? (this.#playbackClock ? 0 : undefined);
     const responseActive = this.#active;
     this.#interrupted = true;
+    let utteranceId = this.#utteranceId;
+    let unplayed: readonly string[] = [];
+    if (this.#playbackClock && this.#emitted.length > 0) {
+      let at = -1;
+      for (let i = this.#emitted.length - 1; i >= 0; i--) {
+        if ((this.#playedMs.get(this.#emitted[i]) ?? 0) > 0) {
+          at = i;
+          break;
+        }
+      }
+      if (at < 0) at = Math.max(0, this.#emitted.indexOf(this.#utteranceId ?? '') - this.#emittedInResponse + 1);
+      utteranceId = this.#emitted[at];
+      unplayed = this.#emitted.slice(at + 1);
+    }
+    const reported = this.#playedMs.get(utteranceId ?? '');
+    const playedMs = reported ?? (this.#playbackClock ? 0 : undefined);
     // A finished response sends nothing more; its heard part is settled by the final progress instead.
-    if (responseActive) this.#staleGate = { utteranceId };
-    return { utteranceId, playedMs, responseActive };
+    if (responseActive) this.#staleGate = { utteranceId: this.#utteranceId };
+    return { utteranceId, unplayedUtteranceIds: unplayed, playedMs, responseActive };
   }
 }

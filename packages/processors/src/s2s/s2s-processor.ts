@@ -28,7 +28,12 @@ import {
   type HookName,
   type Hooks,
   type InputAudioFrame,
+  type LlmMessagesFrame,
   type S2S,
+  type S2SSessionFrame,
+  type S2SStartOptions,
+  type SettingsUpdateFrame,
+  type ToolDefinition,
   type S2SEvent,
   type S2SSession,
   type StartFrame,
@@ -46,7 +51,7 @@ import { InputAudioConverter } from './input-audio';
 import { ResponseState } from './response-state';
 import { assertS2SProcessorOptions, s2sProcessorDefaults, type S2SProcessorOptions } from './options';
 import { ToolRunner } from './tool-runner';
-import { TurnTracker } from './turn-tracker';
+import { TurnTracker, type FinishedTurn } from './turn-tracker';
 
 type EventOf<T extends S2SEvent['type']> = Extract<S2SEvent, { type: T }>;
 
@@ -71,6 +76,8 @@ export class S2SProcessor extends FrameProcessor {
 
   // Output state.
   readonly #response = new ResponseState();
+  /** Turns cut by the flush of the interruption in progress, reported once it completed. */
+  readonly #cutTurns: FinishedTurn[] = [];
   #outputPtsMs = 0;
   #awaitingFirstAudio = false;
   #pendingInterrupt: StartInterruptionFrame | undefined;
@@ -108,7 +115,7 @@ export class S2SProcessor extends FrameProcessor {
     if (session === undefined) {
       const engine = this.#options.s2s as S2S;
       try {
-        session = await engine.start({ ...this.#options.startOptions, signal: this.#starting.signal, logger: this.logger });
+        session = await engine.start(this.#startOptions(engine));
       } catch (error) {
         this.#sessionDown = true;
         if (this.#closing) this.logger.debug({ err: error }, 'connecting was aborted by shutdown');
@@ -131,11 +138,33 @@ export class S2SProcessor extends FrameProcessor {
     this.logger.info({ provider: session.provider, session: session.id, audioFormat: session.audioFormat }, 's2s session started');
   }
 
+  /**
+   * The session's start options: the run's clock, the tool registry's definitions (tools are given in one place),
+   * and G.711 pass-through when the input is telephony audio the provider can take as is. No hooks: this
+   * processor calls its own, so none is called twice.
+   */
+  #startOptions(engine: S2S): S2SStartOptions {
+    const encoding = this.#options.inputEncoding;
+    const passThrough = encoding !== undefined && (engine.capabilities.encodedAudio ?? []).includes(encoding);
+    if (encoding !== undefined && !passThrough) {
+      this.logger.info({ encoding, provider: engine.provider }, 'the provider cannot take this encoding as is; input is resampled to its PCM rate');
+    }
+    const definitions = this.#registry.definitions();
+    return {
+      ...this.#options.startOptions,
+      ...(definitions.length > 0 && this.#options.startOptions?.tools === undefined ? { tools: definitions } : {}),
+      ...(passThrough ? { audioEncoding: encoding } : {}),
+      signal: this.#starting.signal,
+      logger: this.logger,
+      scheduler: this.scheduler,
+    };
+  }
+
   protected override async onEnd(frame: EndFrame): Promise<void> {
     void frame;
     const session = this.#session;
     if (session !== undefined && this.#input !== undefined && !this.#sessionDown) this.#input.flush(this.#sendAudio);
-    for (const turn of this.#turns.flush()) this.#hook('onTurn', turn);
+    for (const turn of this.#turns.flush()) this.#hook('onTurn', turn.info);
     await this.#close('pipeline ended');
   }
 
@@ -184,6 +213,12 @@ export class S2SProcessor extends FrameProcessor {
         case 'tool.result':
           this.#forwardExternalToolResult(frame);
           break;
+        case 'settings.update':
+          this.#onSettings(frame);
+          break;
+        case 'llm.messages':
+          this.#onLlmMessages(frame);
+          return;
         default:
           break;
       }
@@ -309,7 +344,67 @@ export class S2SProcessor extends FrameProcessor {
 
   #onPlaybackProgress(utteranceId: string | undefined, playedMs: number, final: boolean): void {
     this.#response.progress(utteranceId, playedMs);
-    if (final) for (const turn of this.#turns.playbackFinished(utteranceId, playedMs)) this.#hook('onTurn', turn);
+    if (!final) return;
+    for (const turn of this.#turns.playbackFinished(utteranceId, playedMs)) {
+      this.#hook('onTurn', turn.info);
+      // Cut by a barge-in after its turn.end went out: the output's flush dropped that turn.end, so a fresh one
+      // (interrupted) follows the flush, with the heard text (see #completeInterrupt).
+      if (turn.info.status !== 'interrupted') continue;
+      if (this.#pendingInterrupt === undefined) this.#pushCutTurn(turn);
+      else this.#cutTurns.push(turn);
+    }
+  }
+
+  /** `settings.update` for this processor (or all): new instructions and/or tools for the session. */
+  #onSettings(frame: SettingsUpdateFrame): void {
+    if (frame.target !== undefined && frame.target !== this.name) return;
+    const { instructions, tools } = frame.settings as { instructions?: unknown; tools?: unknown };
+    if (instructions === undefined && tools === undefined) return;
+    const session = this.#session;
+    if (session === undefined || this.#sessionDown) return;
+    if (typeof session.updateSession !== 'function') {
+      this.pushError(new S2SCapabilityError(session.provider, 'this provider cannot change instructions or tools mid-session; settings.update ignored.'), false);
+      return;
+    }
+    if ((instructions !== undefined && typeof instructions !== 'string') || (tools !== undefined && !Array.isArray(tools))) {
+      this.pushError(new InvalidFrameError('settings.update: instructions must be a string and tools an array of tool definitions.'), false);
+      return;
+    }
+    try {
+      session.updateSession({
+        ...(instructions === undefined ? {} : { instructions }),
+        ...(tools === undefined ? {} : { tools: tools as ToolDefinition[] }),
+      });
+    } catch (error) {
+      this.pushError(error, false);
+    }
+  }
+
+  /**
+   * `llm.messages` (append): user and system messages join the conversation without asking for a response. An
+   * S2S session cannot take assistant or tool messages as input, nor replace its context mid-session: those are
+   * refused with a recoverable error (seed a new session with `startOptions.history` instead).
+   */
+  #onLlmMessages(frame: LlmMessagesFrame): void {
+    const session = this.#session;
+    if (session === undefined || this.#sessionDown) return;
+    if (frame.mode === 'replace') {
+      this.pushError(new S2SCapabilityError(session.provider, "llm.messages with mode 'replace' cannot change a live session; start one with startOptions.history."), false);
+      return;
+    }
+    let refused = 0;
+    for (const message of frame.messages) {
+      if (message.role !== 'user' && message.role !== 'system') {
+        refused += 1;
+        continue;
+      }
+      try {
+        session.sendText(message.content, { role: message.role, respond: false });
+      } catch (error) {
+        this.pushError(error, false);
+      }
+    }
+    if (refused > 0) this.pushError(new S2SCapabilityError(session.provider, `llm.messages: ${refused} assistant/tool message(s) cannot be sent to a live S2S session; dropped.`), false);
   }
 
   // ---------------------------------------------------------------- interruption
@@ -319,14 +414,20 @@ export class S2SProcessor extends FrameProcessor {
     const session = this.#session;
     if (session === undefined) return;
     // The playback clock: what the output side reported heard. Without one, the provider decides (no truncation).
-    const { utteranceId, playedMs, responseActive } = this.#response.interrupt();
+    const { utteranceId, playedMs, responseActive, unplayedUtteranceIds } = this.#response.interrupt();
     // A finished response's turn is cut by the final progress of its audio instead (see TurnTracker).
     if (responseActive) this.#turns.interruptOpen(utteranceId, playedMs);
     try {
-      session.interrupt({ ...(playedMs === undefined ? {} : { playedMs }), ...(utteranceId === undefined ? {} : { utteranceId }) });
+      session.interrupt({
+        ...(playedMs === undefined ? {} : { playedMs }),
+        ...(utteranceId === undefined ? {} : { utteranceId }),
+        ...(unplayedUtteranceIds.length === 0 ? {} : { unplayedUtteranceIds }),
+      });
     } catch (error) {
       this.pushError(error);
     }
+    // Turns the flush cut after their turn.end went out: what was heard, then one turn.end (interrupted).
+    for (const turn of this.#cutTurns.splice(0)) this.#pushCutTurn(turn);
     this.logger.debug({ reason: frame.reason, playedMs, utteranceId }, 'session interrupted');
     this.#hook('onInterrupt', { reason: frame.reason, ...(playedMs === undefined ? {} : { playedMs }), ...(utteranceId === undefined ? {} : { utteranceId }) });
   }
@@ -399,13 +500,14 @@ export class S2SProcessor extends FrameProcessor {
         return this.#fail(event.error, !event.recoverable);
       case 'session.go-away':
       case 'go-away': // deprecated name of session.go-away
-        // Log only: the session rotates by itself (resumption); nothing downstream needs to act on it.
+        // The session rotates by itself (resumption); the frame tells applications and observers.
         this.logger.info({ timeLeftMs: event.timeLeftMs }, 'provider announced the connection ends soon');
-        return;
+        return this.#pushLifecycle('go-away', { timeLeftMs: event.timeLeftMs });
       case 'session.rotated':
         this.logger.info({ reason: event.reason }, 'session moved to a fresh provider connection');
-        return;
+        return this.#pushLifecycle('rotated', { reason: event.reason });
       case 'closed':
+        this.#pushLifecycle('closed', { reason: event.reason });
         return this.#onSessionGone(event.reason);
     }
   }
@@ -475,12 +577,24 @@ export class S2SProcessor extends FrameProcessor {
   }
 
   #onTurnEnd(event: EventOf<'turn.end'>): void {
-    const status = this.#turns.openInterrupted ? 'interrupted' : event.status;
-    for (const frame of assistantTurnEndFrames(status, event.responseId, this.#response.utteranceId)) this.push(frame);
+    const interrupted = this.#turns.openInterrupted;
+    const status = interrupted ? 'interrupted' : event.status;
     const waitForPlayback = this.#response.hasPlaybackClock && !this.#response.interrupted;
-    for (const turn of this.#turns.closeAssistantTurn(event.status, event.responseId, waitForPlayback)) this.#hook('onTurn', turn);
+    const closed = this.#turns.closeAssistantTurn(event.status, event.responseId, waitForPlayback);
+    if (interrupted) {
+      // Cut while generating: the heard text as the final transcript (late transcript events were dropped).
+      for (const turn of closed) this.push(makeFrame('transcript', { role: 'assistant', text: turn.info.text, final: true, ...itemOf(turn.cutUtteranceId) }));
+    }
+    for (const frame of assistantTurnEndFrames(status, event.responseId, this.#response.utteranceId)) this.push(frame);
+    for (const turn of closed) this.#hook('onTurn', turn.info);
     this.#response.endResponse();
     this.#awaitingFirstAudio = false;
+  }
+
+  /** A turn cut after its end went out: its heard text, then one `turn.end` + `response.ended`, interrupted. */
+  #pushCutTurn(turn: FinishedTurn): void {
+    this.push(makeFrame('transcript', { role: 'assistant', text: turn.info.text, final: true, ...itemOf(turn.cutUtteranceId) }));
+    for (const frame of assistantTurnEndFrames('interrupted', turn.info.responseId, turn.cutUtteranceId)) this.push(frame);
   }
 
   /** The model was asked to answer (user turn ended, text sent): time to its first audio. */
@@ -508,6 +622,10 @@ export class S2SProcessor extends FrameProcessor {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  #pushLifecycle(event: S2SSessionFrame['event'], fields: { reason?: string; timeLeftMs?: number }): void {
+    this.push(makeFrame('s2s.session', { event, provider: this.#session?.provider ?? 's2s', ...fields }));
+  }
 
   #fail(error: VoxframeError, fatal = !error.recoverable): void {
     this.pushError(error, fatal);
@@ -544,7 +662,7 @@ export class S2SProcessor extends FrameProcessor {
  * @example
  * ```ts
  * const tools = new ToolRegistry([weather]);
- * const engine = createS2S('openai_realtime', { voice: 'marin', tools: tools.definitions() });
+ * const engine = createS2S('openai_realtime', { voice: 'marin' }); // tools: given once, to the processor
  * const agent = pipeline(transport.input(), s2sProcessor({ s2s: engine, tools, hooks }), outputPacer(), transport.output());
  * ```
  * @throws {@link S2SProcessorOptionsError} when neither (or both of) `s2s` and `session` are given, or an option is
@@ -552,4 +670,9 @@ export class S2SProcessor extends FrameProcessor {
  */
 export function s2sProcessor(options: S2SProcessorOptions): S2SProcessor {
   return new S2SProcessor(options);
+}
+
+/** `{ itemId }` when known, for transcript frames. */
+function itemOf(utteranceId: string | undefined): { itemId?: string } {
+  return utteranceId === undefined ? {} : { itemId: utteranceId };
 }

@@ -12,7 +12,7 @@
  *
  * @packageDocumentation
  */
-import type { S2STurnStatus, TurnInfo } from '@voxframe/core';
+import { heardText, isFullyHeard, type S2STurnStatus, type TurnInfo } from '@voxframe/core';
 
 interface AssistantUtterance {
   readonly id: string | undefined;
@@ -25,6 +25,12 @@ interface AssistantUtterance {
 interface Cut {
   readonly utteranceId: string | undefined;
   readonly playedMs: number | undefined;
+}
+
+/** A finished assistant turn: what the hooks get, and the utterance it was cut in (when cut). */
+export interface FinishedTurn {
+  readonly info: TurnInfo;
+  readonly cutUtteranceId?: string;
 }
 
 /** One assistant turn: its utterances in order, its text, and where it was cut off. */
@@ -63,6 +69,12 @@ class AssistantTurn {
    * one is cut at `playedMs / audio received` of its transcript (transcript and audio arrive in step, as providers
    * stream them), back to a word boundary. Without a known `playedMs` the whole text is kept: nothing to cut by.
    */
+  finished(): FinishedTurn {
+    const info = this.info();
+    const cutId = this.cut === undefined ? undefined : (this.cut.utteranceId ?? this.lastUtteranceId);
+    return cutId === undefined ? { info } : { info, cutUtteranceId: cutId };
+  }
+
   info(): TurnInfo {
     return {
       role: 'assistant',
@@ -85,17 +97,11 @@ class AssistantTurn {
     const heard: string[] = [];
     for (let i = 0; i < index; i++) heard.push(this.utterances[i].transcript.trim());
     const cutUtterance = this.utterances[index];
-    const fraction = cutUtterance.audioMs > 0 ? cut.playedMs / cutUtterance.audioMs : 0;
-    heard.push(cutAtWord(cutUtterance.transcript.trim(), fraction));
+    // Core's one rule for "what was heard", shared with the providers' history mirrors.
+    heard.push(cutUtterance.audioMs > 0 ? heardText(cutUtterance.transcript.trim(), cut.playedMs, cutUtterance.audioMs) : '');
     return heard.filter((t) => t !== '').join(' ');
   }
 }
-
-/**
- * Final progress within this much of the audio received counts as fully heard: the playback clock rounds down to
- * whole milliseconds.
- */
-const FULLY_PLAYED_TOLERANCE_MS = 1;
 
 /** Most closed turns waiting for their playback to finish; beyond it the oldest is reported as it stands. */
 const MAX_PENDING_TURNS = 8;
@@ -138,31 +144,32 @@ export class TurnTracker {
    * Closes the open turn. Returns it at once unless `waitForPlayback` (a playback clock is present) and it has
    * audio not yet reported played: then it is returned later by {@link playbackFinished} (or {@link flush}).
    */
-  closeAssistantTurn(status: S2STurnStatus, responseId: string | undefined, waitForPlayback: boolean): TurnInfo[] {
+  closeAssistantTurn(status: S2STurnStatus, responseId: string | undefined, waitForPlayback: boolean): FinishedTurn[] {
     const turn = this.#open;
     this.#open = new AssistantTurn();
     turn.status = status;
     turn.responseId = responseId;
-    if (!waitForPlayback || turn.cut !== undefined || !turn.hasAudio) return [turn.info()];
+    if (!waitForPlayback || turn.cut !== undefined || !turn.hasAudio) return [turn.finished()];
     this.#pending.push(turn);
-    return this.#pending.length > MAX_PENDING_TURNS ? [(this.#pending.shift() as AssistantTurn).info()] : [];
+    return this.#pending.length > MAX_PENDING_TURNS ? [(this.#pending.shift() as AssistantTurn).finished()] : [];
   }
 
   /**
    * The playback clock reported the final `playedMs` of an utterance. Returns the closed turns that are now
    * complete: heard in full up to their last utterance, or cut off in this one.
    */
-  playbackFinished(utteranceId: string | undefined, playedMs: number): TurnInfo[] {
-    const done: TurnInfo[] = [];
+  playbackFinished(utteranceId: string | undefined, playedMs: number): FinishedTurn[] {
+    const done: FinishedTurn[] = [];
     for (let i = 0; i < this.#pending.length; i++) {
       const turn = this.#pending[i];
       const index = turn.indexOf(utteranceId);
       if (index < 0 || (utteranceId === undefined && turn !== this.#pending[0])) continue;
       const utterance = turn.utterances[index];
-      const cut = playedMs + FULLY_PLAYED_TOLERANCE_MS < utterance.audioMs;
+      // Within core's tolerance of the end counts as heard in full (the playback clock rounds down).
+      const cut = !isFullyHeard(playedMs, utterance.audioMs);
       if (cut) turn.cut = { utteranceId: utterance.id, playedMs };
       if (cut || index === turn.utterances.length - 1) {
-        done.push(turn.info());
+        done.push(turn.finished());
         this.#pending.splice(i, 1);
         i -= 1;
       }
@@ -171,8 +178,8 @@ export class TurnTracker {
   }
 
   /** Reports every closed turn still waiting for playback, as it stands (pipeline ending). */
-  flush(): TurnInfo[] {
-    return this.#pending.splice(0).map((turn) => turn.info());
+  flush(): FinishedTurn[] {
+    return this.#pending.splice(0).map((turn) => turn.finished());
   }
 
   /** A user transcript event; returns the segment's whole text when it is final. */
@@ -186,17 +193,4 @@ export class TurnTracker {
     this.#userSegments.delete(key);
     return (text !== '' ? text : sofar).trim();
   }
-}
-
-/** The first `fraction` of `text`, cut back to the last whole word (scripts without spaces: to the character). */
-export function cutAtWord(text: string, fraction: number): string {
-  if (fraction >= 1) return text;
-  if (fraction <= 0) return '';
-  const cut = Math.floor(text.length * fraction);
-  if (!/\s/.test(text)) return text.slice(0, cut);
-  const head = text.slice(0, cut);
-  // Keep a word that ends exactly at the cut; drop one the cut falls inside.
-  if (cut < text.length && /\s/.test(text[cut])) return head.trimEnd();
-  const partialWord = /\s\S*$/.exec(head);
-  return partialWord === null ? '' : head.slice(0, partialWord.index).trimEnd();
 }

@@ -53,7 +53,7 @@ export interface ToolExecuteOptions {
  * @example
  * ```ts
  * const tools = new ToolRegistry([weather, bookTable]);
- * const engine = createS2S('openai_realtime', { tools: tools.definitions() });
+ * const engine = createS2S('openai_realtime', {}); // s2sProcessor gives the registry's definitions to the session
  * const s2s = s2sProcessor({ s2s: engine, tools });
  * ```
  */
@@ -107,7 +107,7 @@ export class ToolRegistry {
     return this.#tools.size;
   }
 
-  /** What the model sees of each tool: pass it as `createS2S(name, { tools: registry.definitions() })`. */
+  /** What the model sees of each tool (`s2sProcessor({ tools: registry })` sends them to the session at start). */
   definitions(): ToolDefinition[] {
     return [...this.#tools.values()].map(toToolDefinition);
   }

@@ -68,6 +68,7 @@ export class EmulatedSession {
   /** Resolves with the close code and reason when the connection ends. */
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly #ws: WebSocket;
+  #silent = false;
   readonly #settings: EmulatedSessionSettings;
   readonly #recorded: Int16Array[] = [];
   #recordedSamples = 0;
@@ -135,7 +136,7 @@ export class EmulatedSession {
 
   /** Sends a server event (tests may inject their own). */
   send(event: Record<string, unknown>): void {
-    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    if (this.#ws.readyState !== this.#ws.OPEN || this.#silent) return;
     this.#ws.send(JSON.stringify(event));
     if (this.sent.length < MAX_LOGGED_EVENTS) {
       this.sent.push(event.type === 'response.output_audio.delta' ? { ...event, delta: `<${String(event.delta).length} base64 chars>` } : event);
@@ -144,7 +145,7 @@ export class EmulatedSession {
 
   /** Sends a raw text frame (garbage, for robustness tests). */
   sendRaw(text: string): void {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
+    if (this.#ws.readyState === this.#ws.OPEN && !this.#silent) this.#ws.send(text);
   }
 
   /** Ends the session as the service does at its maximum duration: `session_expired`, then close 1001 (§1.4). */
@@ -158,6 +159,20 @@ export class EmulatedSession {
   /** Drops the connection without a closing handshake (the client sees 1006). */
   drop(): void {
     this.#ws.terminate();
+  }
+
+  /**
+   * Goes half-open, as a peer behind a vanished NAT or a dead host does: the socket stays up, but nothing is read
+   * (pings go unanswered) and nothing is sent any more. Only a keepalive on the client notices.
+   */
+  goSilent(): void {
+    this.#silent = true;
+    this.#ws.pause();
+  }
+
+  /** Whether {@link goSilent} was called. */
+  get silent(): boolean {
+    return this.#silent;
   }
 
   #onMessage(text: string): void {

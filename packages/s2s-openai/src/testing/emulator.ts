@@ -39,6 +39,11 @@ export interface RealtimeEmulatorOptions {
   readonly audioChunkMs?: number;
   /** Pause between output deltas, ms; `0` streams as fast as the event loop allows. @defaultValue `0` */
   readonly deltaIntervalMs?: number;
+  /**
+   * Output deltas still sent after a response is cancelled, as the real service may send what was in flight.
+   * @defaultValue `0`
+   */
+  readonly deltasAfterCancel?: number;
   /** Transcript of a committed user audio item (when the session asks for input transcription). */
   readonly transcribe?: (info: { readonly itemId: string; readonly audioMs: number; readonly index: number }) => string;
   /**
@@ -58,6 +63,7 @@ export const realtimeEmulatorDefaults = {
   maxSessionMs: 60 * 60 * 1000,
   audioChunkMs: 100,
   deltaIntervalMs: 0,
+  deltasAfterCancel: 0,
   recordAudioMs: 120_000,
 } as const satisfies RealtimeEmulatorOptions;
 
@@ -193,6 +199,7 @@ export class RealtimeEmulator {
         pacing: {
           audioChunkMs: this.#options.audioChunkMs ?? realtimeEmulatorDefaults.audioChunkMs,
           deltaIntervalMs: this.#options.deltaIntervalMs ?? realtimeEmulatorDefaults.deltaIntervalMs,
+          deltasAfterCancel: this.#options.deltasAfterCancel ?? realtimeEmulatorDefaults.deltasAfterCancel,
         },
         script: (context) => this.script(context),
         transcribe: this.#options.transcribe ?? ((info) => `[user audio ${Math.round(info.audioMs)} ms]`),

@@ -33,6 +33,11 @@ export interface StreamPacing {
   readonly audioChunkMs: number;
   /** Pause between deltas, ms; 0 yields one event-loop turn. */
   readonly deltaIntervalMs: number;
+  /**
+   * Deltas still sent after a cancellation, as the real service may (they were in flight): a client must drop them.
+   * @defaultValue `0`
+   */
+  readonly deltasAfterCancel?: number;
 }
 
 /** One response in flight. */
@@ -109,8 +114,9 @@ export class ResponseStream {
     const steps = Math.max(1, chunks.length);
     let wordsSent = 0;
     let said = '';
+    let lateLeft = this.#pacing.deltasAfterCancel ?? 0;
     for (let step = 0; step < steps; step++) {
-      if (this.#cancelReason !== undefined) break;
+      if (this.#cancelReason !== undefined && lateLeft-- <= 0) break;
       const wordsDue = Math.ceil(((step + 1) * words.length) / steps);
       if (wordsDue > wordsSent) {
         const delta = words.slice(wordsSent, wordsDue).join('');

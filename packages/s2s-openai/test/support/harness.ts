@@ -3,6 +3,7 @@
  * pointed at it, and an event log with bounded waits.
  */
 import { createS2S, type S2SConfig, type S2SEvent, type S2SSession } from '@voxframe/core';
+import type { VirtualClock } from '@voxframe/core/testing';
 import '@voxframe/s2s-openai';
 import type { OpenAIRealtime, OpenAIRealtimeSession } from '@voxframe/s2s-openai';
 import { RealtimeEmulator, frames, type ClientEventIssue, type RealtimeEmulatorOptions } from '@voxframe/s2s-openai/testing';
@@ -103,4 +104,13 @@ export async function until(condition: () => boolean, timeoutMs = 5000, what = '
 export async function startSession(engine: OpenAIRealtime, options: Parameters<OpenAIRealtime['start']>[0] = {}): Promise<{ session: OpenAIRealtimeSession; log: EventLog }> {
   const session = await engine.start(options);
   return { session, log: new EventLog(session) };
+}
+
+/** Advances a virtual clock in steps, letting real socket I/O run between them, until `condition` holds. */
+export async function advanceUntil(clock: VirtualClock, condition: () => boolean, what: string, stepMs = 50, maxMs = 120_000): Promise<void> {
+  for (let elapsed = 0; !condition(); elapsed += stepMs) {
+    if (elapsed > maxMs) throw new Error(`virtual time ran ${maxMs} ms without ${what}`);
+    clock.advanceBy(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
