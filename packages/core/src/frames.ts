@@ -292,6 +292,31 @@ export interface TtsTextFrame extends FrameBase<'tts.text', 'data'> {
   readonly words?: readonly SpokenWord[];
 }
 
+/**
+ * Asks a service switcher (`serviceSwitcher` in `@voxframe/processors`) to make the branch named `target` active: a
+ * page's mode selector, an application's failover policy. Travels downstream from wherever it is made.
+ */
+export interface ServiceSwitchFrame extends FrameBase<'service.switch', 'system'> {
+  /** Name of the branch to activate. */
+  readonly target: string;
+  /** Why (`client`, `manual`, an application's reason). */
+  readonly reason?: string;
+}
+
+/** A service switcher changed its active branch (by request or by failover). */
+export interface ServiceSwitchedFrame extends FrameBase<'service.switched', 'system'> {
+  /** Branch that was active. */
+  readonly from: string;
+  /** Branch now active. */
+  readonly to: string;
+  /** `manual`/`client` for a request, else why the previous branch failed. */
+  readonly reason: string;
+  /** `true` when the switch was a failover. */
+  readonly failover: boolean;
+  /** User audio replayed into the new branch, in ms. */
+  readonly replayedMs: number;
+}
+
 /** New settings for processors (a voice, instructions, tools). Uninterruptible. */
 export interface SettingsUpdateFrame extends FrameBase<'settings.update', 'control'> {
   /** Which processor the settings are for (its name); all processors see them when absent. */
@@ -347,6 +372,8 @@ export interface BuiltinFrames {
   'tts.stopped': TtsStoppedFrame;
   'tts.text': TtsTextFrame;
   'settings.update': SettingsUpdateFrame;
+  'service.switch': ServiceSwitchFrame;
+  'service.switched': ServiceSwitchedFrame;
   's2s.session': S2SSessionFrame;
 }
 
@@ -420,6 +447,8 @@ const builtinKinds: { readonly [T in keyof BuiltinFrames]: BuiltinFrames[T]['kin
   'tts.stopped': 'control',
   'tts.text': 'data',
   'settings.update': 'control',
+  'service.switch': 'system',
+  'service.switched': 'system',
   's2s.session': 'system',
 };
 

@@ -54,6 +54,8 @@ export type {
   ResponseStartedFrame,
   Role,
   S2SSessionFrame,
+  ServiceSwitchFrame,
+  ServiceSwitchedFrame,
   SettingsUpdateFrame,
   SpokenWord,
   StartFrame,

@@ -1,38 +1,19 @@
 /**
- * Frames of the service switcher: a request to switch (`service.switch`) and the report of a switch
- * (`service.switched`). Both are system frames, so they never wait behind audio.
+ * Helpers for the service switcher's frames, which are core frame types (`service.switch`, `service.switched`) so that
+ * transports (a page's mode selector) can make them without depending on this package.
  *
  * @packageDocumentation
  */
-import { defineFrame, type FrameOf } from '@voxframe/core';
+import { makeFrame, type Frame, type FrameFields, type ServiceSwitchFrame as SwitchFrameType, type ServiceSwitchedFrame as SwitchedFrameType } from '@voxframe/core';
 
-/** Asks a {@link ServiceSwitcher} to make the branch named `target` the active one. */
-export const ServiceSwitchFrame = defineFrame<'service.switch', 'system', { readonly target: string; readonly reason?: string }>(
-  'service.switch',
-  'system',
-);
+/** Makes and recognizes `service.switch` frames: asks a switcher to activate the branch named `target`. */
+export const ServiceSwitchFrame = {
+  create: (fields: FrameFields<'service.switch'>): SwitchFrameType => makeFrame('service.switch', fields),
+  is: (frame: Frame): frame is SwitchFrameType => frame.type === 'service.switch',
+} as const;
 
-/** Says that a switcher changed its active branch (manually or by failover). */
-export const ServiceSwitchedFrame = defineFrame<
-  'service.switched',
-  'system',
-  {
-    /** Branch that was active. */
-    readonly from: string;
-    /** Branch now active. */
-    readonly to: string;
-    /** `manual` (a frame or `switchTo()`), or why the previous branch failed. */
-    readonly reason: string;
-    /** `true` when the switch was a failover. */
-    readonly failover: boolean;
-    /** User audio replayed into the new branch, in ms. */
-    readonly replayedMs: number;
-  }
->('service.switched', 'system');
-
-declare module '@voxframe/core' {
-  interface CustomFrames {
-    'service.switch': FrameOf<typeof ServiceSwitchFrame>;
-    'service.switched': FrameOf<typeof ServiceSwitchedFrame>;
-  }
-}
+/** Makes and recognizes `service.switched` frames: a switcher changed its active branch. */
+export const ServiceSwitchedFrame = {
+  create: (fields: FrameFields<'service.switched'>): SwitchedFrameType => makeFrame('service.switched', fields),
+  is: (frame: Frame): frame is SwitchedFrameType => frame.type === 'service.switched',
+} as const;
