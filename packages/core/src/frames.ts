@@ -79,6 +79,11 @@ export interface TranscriptFrame extends FrameBase<'transcript', 'data'> {
   readonly final: boolean;
   /** Provider item the transcript belongs to, when known. */
   readonly itemId?: string;
+  /**
+   * `true` on a partial that carries the whole current hypothesis of the segment (streaming STT), replacing the
+   * earlier partials instead of appending to them.
+   */
+  readonly hypothesis?: boolean;
 }
 
 /** A message in an LLM conversation context. */
@@ -96,6 +101,14 @@ export interface LlmMessagesFrame extends FrameBase<'llm.messages', 'data'> {
   readonly messages: readonly LlmMessage[];
   /** `append` (default) adds to the context; `replace` swaps it. */
   readonly mode: 'append' | 'replace';
+}
+
+/**
+ * Run the LLM on this context: the conversation so far, ending with the user's new turn. Emitted by the context
+ * aggregator's user side at the end of a user turn; `llmProcessor` answers each one with a response.
+ */
+export interface LlmContextFrame extends FrameBase<'llm.context', 'data'> {
+  readonly messages: readonly LlmMessage[];
 }
 
 /** The model asks for a tool to be run. */
@@ -200,7 +213,16 @@ export type Metric =
   | { readonly kind: 'ttfb'; readonly processor: string; readonly valueMs: number; readonly model?: string }
   | { readonly kind: 'processing'; readonly processor: string; readonly valueMs: number }
   | { readonly kind: 'usage'; readonly processor: string; readonly usage: Usage; readonly model?: string }
-  | { readonly kind: 'queue-overflow'; readonly processor: string; readonly dropped: number };
+  | { readonly kind: 'queue-overflow'; readonly processor: string; readonly dropped: number }
+  /**
+   * A per-turn latency of a cascade stage: `stt.final` (VAD end of speech -> final transcript), `llm.ttft` (request
+   * -> first token), `tts.first-audio` (text sent -> first audio), `voice-to-voice` (user stopped speaking -> first
+   * bot audio played).
+   */
+  | { readonly kind: 'latency'; readonly name: LatencyMetricName; readonly processor: string; readonly valueMs: number };
+
+/** Names of {@link Metric} `latency` measurements. */
+export type LatencyMetricName = 'stt.final' | 'llm.ttft' | 'tts.first-audio' | 'voice-to-voice' | (string & {});
 
 /** Measurements: time to first byte, processing time, usage, overflow counts. */
 export interface MetricsFrame extends FrameBase<'metrics', 'system'> {
@@ -244,6 +266,32 @@ export interface TtsStartedFrame extends FrameBase<'tts.started', 'control'> {}
 /** A TTS engine finished producing audio. */
 export interface TtsStoppedFrame extends FrameBase<'tts.stopped', 'control'> {}
 
+/** A word (or character run) of spoken text and where it lies on its utterance's audio timeline. */
+export interface SpokenWord {
+  readonly text: string;
+  /** Start, in ms from the start of the utterance's audio. */
+  readonly startMs: number;
+  /** End, in ms from the start of the utterance's audio. */
+  readonly endMs: number;
+}
+
+/**
+ * Text a TTS engine speaks, placed on the utterance's audio timeline, so the assistant's context can be cut to what
+ * the playback clock says was heard. Emitted just before the audio it describes.
+ */
+export interface TtsTextFrame extends FrameBase<'tts.text', 'data'> {
+  /** The text spoken (one sentence or text chunk), as sent to the TTS service. */
+  readonly text: string;
+  /** The utterance (see {@link OutputAudioFrame.utteranceId}) whose audio speaks it. */
+  readonly utteranceId?: string;
+  /** Where this text's audio starts, in ms from the start of the utterance's audio. */
+  readonly startMs: number;
+  /** Where this text's audio ends (ms from the utterance start), once known; absent while it is still synthesized. */
+  readonly endMs?: number;
+  /** Word timings from the service (ms from the utterance start), where it gives them. */
+  readonly words?: readonly SpokenWord[];
+}
+
 /** New settings for processors (a voice, instructions, tools). Uninterruptible. */
 export interface SettingsUpdateFrame extends FrameBase<'settings.update', 'control'> {
   /** Which processor the settings are for (its name); all processors see them when absent. */
@@ -258,6 +306,7 @@ export interface BuiltinFrames {
   text: TextFrame;
   transcript: TranscriptFrame;
   'llm.messages': LlmMessagesFrame;
+  'llm.context': LlmContextFrame;
   'tool.call': ToolCallFrame;
   'tool.result': ToolResultFrame;
   dtmf: DtmfFrame;
@@ -279,6 +328,7 @@ export interface BuiltinFrames {
   'response.ended': ResponseEndedFrame;
   'tts.started': TtsStartedFrame;
   'tts.stopped': TtsStoppedFrame;
+  'tts.text': TtsTextFrame;
   'settings.update': SettingsUpdateFrame;
 }
 
@@ -328,6 +378,7 @@ const builtinKinds: { readonly [T in keyof BuiltinFrames]: BuiltinFrames[T]['kin
   text: 'data',
   transcript: 'data',
   'llm.messages': 'data',
+  'llm.context': 'data',
   'tool.call': 'data',
   'tool.result': 'data',
   dtmf: 'data',
@@ -349,6 +400,7 @@ const builtinKinds: { readonly [T in keyof BuiltinFrames]: BuiltinFrames[T]['kin
   'response.ended': 'control',
   'tts.started': 'control',
   'tts.stopped': 'control',
+  'tts.text': 'data',
   'settings.update': 'control',
 };
 

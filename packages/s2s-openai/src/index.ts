@@ -12,4 +12,6 @@ export * from './errors';
 export * from './socket';
 export * from './g711';
 export * from './history';
+// The connection, shared with @voxframe/openai's streaming transcription (one handshake and framing, not a copy).
+export { RealtimeConnection, type ConnectionHandlers } from './connection';
 export type { ClientEvent, ClientEventType, ServerEvent, WireSessionConfig } from './protocol';

@@ -1,0 +1,131 @@
+/**
+ * A microphone-less Amazon Nova Sonic voice agent: it streams a question from a WAV file to the model in real time
+ * (any sample rate: the S2S processor resamples to the model's 16 kHz), writes the spoken reply to a WAV file, and
+ * prints transcripts, tool calls and usage. Credentials come from the AWS SDK's default chain.
+ *
+ *   AWS_REGION=us-east-1 AWS_PROFILE=… npx tsx examples/nova-agent.ts question.wav reply.wav [--voice tiffany] [--model amazon.nova-2-sonic-v1:0]
+ *   npx tsx examples/nova-agent.ts --emulator [question.wav] [reply.wav]   # offline, against the local emulator
+ *
+ * Every setting of the provider (`extra` in the config) is documented in packages/s2s-nova/README.md.
+ */
+import { PipelineRunner, createLogger, createS2S, pipeline, type Hooks } from '@voxframe/core';
+import { ToolRegistry, defineTool, s2sProcessor } from '@voxframe/processors';
+import '@voxframe/s2s-nova';
+import type { NovaSonicOptions } from '@voxframe/s2s-nova';
+import { NovaSonicEmulator, scriptedReplies, tone } from '@voxframe/s2s-nova/testing';
+import { WavFileInput, WavFileOutput } from '@voxframe/transports';
+
+interface Args {
+  readonly input?: string;
+  readonly output: string;
+  readonly emulator: boolean;
+  readonly voice?: string;
+  readonly model?: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  let emulator = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--emulator') emulator = true;
+    else if (arg.startsWith('--')) flags[arg.slice(2)] = argv[++i] ?? '';
+    else positional.push(arg);
+  }
+  return {
+    ...(positional[0] === undefined ? {} : { input: positional[0] }),
+    output: positional[1] ?? 'reply.wav',
+    emulator,
+    ...(flags.voice === undefined ? {} : { voice: flags.voice }),
+    ...(flags.model === undefined ? {} : { model: flags.model }),
+  };
+}
+
+const tools = new ToolRegistry([
+  defineTool({
+    name: 'get_time',
+    description: 'The current time, as an ISO 8601 string.',
+    parameters: { type: 'object', properties: {} },
+    handler: () => ({ now: new Date().toISOString() }),
+  }),
+]);
+
+/** A question for emulator mode without a WAV file: 0.3 s of silence, 1 s of tone (the emulator's VAD hears it), 1.2 s of silence. */
+function syntheticQuestion(): Int16Array {
+  const voice = tone(1000, 16000);
+  const samples = new Int16Array(16000 * 2.5);
+  samples.set(voice, 16000 * 0.3);
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const logger = createLogger({ level: process.env.VOXFRAME_LOG_LEVEL ?? 'warn' });
+  let emulator: NovaSonicEmulator | undefined;
+  let extra: NovaSonicOptions = {};
+  if (args.emulator) {
+    // Offline: a local emulator answers with a scripted tool use and a scripted sentence.
+    emulator = await NovaSonicEmulator.start({
+      transcribe: () => 'What time is it?',
+      script: scriptedReplies({ toolUse: { name: 'get_time', input: {} } }, (ctx) => ({
+        say: `It is ${String((JSON.parse(ctx.toolResults[0]?.content ?? '{}') as { now?: string }).now)}.`,
+        audioMs: 1500,
+      })),
+    });
+    extra = { base_url: emulator.baseUrl, credentials: emulator.credentials, region: 'us-east-1' };
+  } else if (!process.env.AWS_REGION) {
+    console.error('Set AWS_REGION and AWS credentials, or pass --emulator to run offline against the local emulator.');
+    process.exit(2);
+  }
+  if (args.input === undefined && !args.emulator) {
+    console.error('Usage: nova-agent.ts question.wav [reply.wav] [--voice tiffany] [--model amazon.nova-2-sonic-v1:0]');
+    process.exit(2);
+  }
+
+  const engine = createS2S('nova', {
+    ...(args.voice === undefined ? {} : { voice: args.voice }),
+    ...(args.model === undefined ? {} : { model: args.model }),
+    instructions: 'You are a concise, friendly voice assistant. Use get_time when asked about the time.',
+    tools: tools.definitions(),
+    extra,
+  });
+
+  let answered: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  const hooks: Hooks = {
+    onTurn: (turn) => {
+      if (turn.role === 'assistant' && turn.text === '') return; // a turn that only called tools
+      console.log(`[${turn.role}] (${turn.status}) ${turn.text}`);
+      if (turn.role === 'assistant' && turn.text !== '') answered();
+    },
+    onToolCall: (call) => console.log(`[tool] ${call.name}(${call.arguments})`),
+    onError: (error) => console.error(`[error] ${error.code}: ${error.message}`),
+  };
+
+  // Nova wants audio continuously: the input keeps the stream open after the file (endWhenDone: false).
+  const input = args.input
+    ? new WavFileInput(args.input, { paced: true, endWhenDone: false })
+    : new WavFileInput({ samples: syntheticQuestion(), sampleRate: 16000, channels: 1 }, { paced: true, endWhenDone: false });
+  const output = new WavFileOutput(args.output);
+  const runner = new PipelineRunner(pipeline(input, s2sProcessor({ s2s: engine, tools, hooks }), output), { logger });
+  runner.observe({
+    onFrame: ({ frame, source }) => {
+      if (frame.type === 'metrics' && source === 's2s') for (const metric of frame.metrics) if (metric.kind === 'usage') console.log('[usage]', metric.usage);
+    },
+  });
+  void runner.run();
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 60_000).unref());
+  await Promise.race([done, timeout]);
+  await runner.end();
+  output.save();
+  console.log(`Reply written to ${args.output} (${output.samples.length} samples at ${output.sampleRate ?? '?'} Hz).`);
+  await emulator?.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
