@@ -3,15 +3,30 @@
  * processor: OpenAI Realtime (24 kHz input) killed mid-conversation -> Gemini Live (16 kHz input) answers the next
  * turn, seeded with the earlier conversation, and receives every sample of the user's audio since OpenAI last proved
  * it had heard the user (counted at the Gemini emulator); OpenAI refusing connections at start -> Gemini at once; a
- * `service.switch` frame moving a live call from an OpenAI branch to a Gemini branch.
+ * `service.switch` frame moving a live call from an OpenAI branch to a Gemini branch; a service switcher failing over
+ * from OpenAI to an STT -> LLM -> TTS cascade (the `@voxframe/openai` emulator), the LLM asked with the conversation.
  */
-import { createS2S, makeFrame, type ErrorFrame, type S2S } from '@voxframe/core';
+import { createS2S, makeFrame, pipeline, type ErrorFrame, type S2S } from '@voxframe/core';
 import { ProcessorHarness } from '@voxframe/core/testing';
 import '@voxframe/s2s-openai';
 import '@voxframe/s2s-gemini';
 import { RealtimeEmulator, frames, scriptedReplies as openaiReplies } from '@voxframe/s2s-openai/testing';
 import { GeminiLiveEmulator, scriptedReplies as geminiReplies } from '@voxframe/s2s-gemini/testing';
-import { ServiceSwitchFrame, createFailoverS2S, s2sProcessor, serviceSwitcher, type FailoverS2SSession, type S2SProcessor } from '../src';
+import { createOpenAiLlm, createOpenAiStt, createOpenAiTts } from '@voxframe/openai';
+import { startOpenAiEmulator } from '@voxframe/openai/testing';
+import {
+  ServiceSwitchFrame,
+  contextAggregator,
+  createFailoverS2S,
+  energyVad,
+  llmProcessor,
+  s2sProcessor,
+  serviceSwitcher,
+  sttProcessor,
+  ttsProcessor,
+  type FailoverS2SSession,
+  type S2SProcessor,
+} from '../src';
 import { buildConversation, describeWithSpeech, type SpeechClip } from './fixtures/speech';
 
 const FIRST = 'What is the weather like in Paris today?';
@@ -177,5 +192,55 @@ describeWithSpeech('failover between the OpenAI and Gemini emulators (real socke
     // The idle OpenAI branch heard nothing more.
     expect(openai.session.inputAudio().length).toBe(openaiAudioBefore);
     expect(fatalErrors(h)).toEqual([]);
+  });
+
+  it('S2S -> cascade: OpenAI killed mid-call, the switcher fails over to an STT -> LLM -> TTS cascade seeded with the conversation', async () => {
+    const services = await startOpenAiEmulator();
+    try {
+      services.transcriptions.push({ text: SECOND });
+      services.chat.push({ text: 'Tomorrow it will rain.' });
+      const service = { apiKey: 'test', baseURL: services.baseURL };
+      const s2s = s2sProcessor({ s2s: openaiEngine(openai), name: 's2s' });
+      const context = contextAggregator();
+      const switcher = serviceSwitcher([
+        { name: 's2s', node: s2s, conversation: () => s2s.session?.conversation ?? [] },
+        {
+          name: 'cascade',
+          node: pipeline(sttProcessor({ stt: createOpenAiStt(service) }), context.user(), llmProcessor({ llm: createOpenAiLlm({ ...service, model: 'gpt-4.1-mini' }) }), ttsProcessor({ tts: createOpenAiTts(service) }), context.assistant()),
+          conversation: () => context.messages,
+        },
+      ]);
+      const h = (harness = new ProcessorHarness(pipeline(energyVad(), switcher)));
+      await h.start();
+      await feed(h, first);
+      await until(() => assistantTurns(h) === 1, 10000, 'the first answer (OpenAI)');
+      await until(() => (s2s.session?.conversation.length ?? 0) >= 2, 5000, 'the OpenAI conversation');
+
+      openai.refuseNext(100, 503);
+      openai.dropAll();
+      await until(() => switcher.active === 'cascade', 5000, 'the failover to the cascade');
+      expect(h.framesOf('service.switched')).toEqual([expect.objectContaining({ from: 's2s', to: 'cascade', failover: true })]);
+      await feed(h, second);
+      await until(() => h.framesOf('tts.stopped').length > 0, 10000, 'the cascade answer spoken');
+      // The LLM was asked with the earlier conversation first.
+      const chat = services.requests.filter((r) => r.path.endsWith('/chat/completions'));
+      expect(chat).toHaveLength(1);
+      const messages = chat[0].body.messages as { role: string; content: unknown }[];
+      expect(messages.map((m) => [m.role, m.content])).toEqual(
+        expect.arrayContaining([
+          ['user', FIRST],
+          ['assistant', 'It is sunny in Paris.'],
+          ['user', SECOND],
+        ]),
+      );
+      expect(h.framesOf('error', 'upstream').filter((e) => e.fatal)).toEqual([]);
+    } finally {
+      if (harness) {
+        await harness.end().catch(() => undefined);
+        harness.dispose();
+        harness = undefined;
+      }
+      await services.close();
+    }
   });
 });
