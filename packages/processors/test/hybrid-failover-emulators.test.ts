@@ -4,7 +4,8 @@
  * turn, seeded with the earlier conversation, and receives every sample of the user's audio since OpenAI last proved
  * it had heard the user (counted at the Gemini emulator); OpenAI refusing connections at start -> Gemini at once; a
  * `service.switch` frame moving a live call from an OpenAI branch to a Gemini branch; a service switcher failing over
- * from OpenAI to an STT -> LLM -> TTS cascade (the `@voxframe/openai` emulator), the LLM asked with the conversation.
+ * from OpenAI to an STT -> LLM -> TTS cascade (the `@voxframe/openai` emulator), the LLM asked with the conversation;
+ * the chain OpenAI -> Gemini -> Nova (Nova Sonic emulator over HTTP/2).
  */
 import { createS2S, makeFrame, pipeline, type ErrorFrame, type S2S } from '@voxframe/core';
 import { ProcessorHarness } from '@voxframe/core/testing';
@@ -14,6 +15,8 @@ import { RealtimeEmulator, frames, scriptedReplies as openaiReplies } from '@vox
 import { GeminiLiveEmulator, scriptedReplies as geminiReplies } from '@voxframe/s2s-gemini/testing';
 import { createOpenAiLlm, createOpenAiStt, createOpenAiTts } from '@voxframe/openai';
 import { startOpenAiEmulator } from '@voxframe/openai/testing';
+import '@voxframe/s2s-nova';
+import { NovaSonicEmulator, scriptedReplies as novaReplies } from '@voxframe/s2s-nova/testing';
 import {
   ServiceSwitchFrame,
   contextAggregator,
@@ -74,7 +77,7 @@ async function feed(h: ProcessorHarness, clip: SpeechClip, mark: () => boolean =
   return { sent, afterMark };
 }
 
-describeWithSpeech('failover between the OpenAI and Gemini emulators (real sockets)', () => {
+describeWithSpeech('failover between provider emulators (real sockets)', () => {
   let openai: RealtimeEmulator;
   let gemini: GeminiLiveEmulator;
   let harness: ProcessorHarness | undefined;
@@ -241,6 +244,45 @@ describeWithSpeech('failover between the OpenAI and Gemini emulators (real socke
         harness = undefined;
       }
       await services.close();
+    }
+  });
+
+  it('OpenAI -> Gemini -> Nova: OpenAI refuses at start, Gemini is killed mid-call, Nova answers seeded with the conversation', async () => {
+    const nova = await NovaSonicEmulator.start({ transcribe: () => SECOND, script: novaReplies({ say: 'Tomorrow it will rain.' }) });
+    try {
+      openai.refuseNext(100, 503);
+      gemini.script = geminiReplies({ say: 'It is sunny in Paris.', audioMs: 600 });
+      const geminiOnce = createS2S('gemini_live', { extra: { api_key: 'test', base_url: gemini.baseUrl, reconnect_attempts: 0 } });
+      const novaEngine = createS2S('nova', { extra: { region: 'us-east-1', base_url: nova.baseUrl, credentials: nova.credentials } });
+      const processor = s2sProcessor({ s2s: createFailoverS2S([openaiEngine(openai), geminiOnce, novaEngine]) });
+      const h = (harness = new ProcessorHarness(processor));
+      await h.start();
+      const session = processor.session as FailoverS2SSession;
+      expect(session.activeProvider).toBe('gemini_live');
+      await feed(h, first);
+      await until(() => assistantTurns(h) === 1, 10000, 'the first answer (Gemini)');
+      // Kill Gemini: the server goes away, so its reconnect is refused.
+      await gemini.close();
+      await until(() => session.activeProvider === 'nova', 5000, 'the failover to Nova');
+      await feed(h, second);
+      await until(() => assistantTurns(h) === 2, 10000, 'the second answer (Nova)');
+      expect(h.framesOf('transcript').filter((t) => t.role === 'assistant' && t.final).map((t) => t.text)).toEqual(['It is sunny in Paris.', 'Tomorrow it will rain.']);
+      const seeded = nova.streams[0].history.map((m) => [m.role.toLowerCase(), m.text]);
+      // Gemini's emulator transcribes every user turn as SECOND; the first turn's words come from it.
+      expect(seeded).toEqual([
+        ['user', SECOND],
+        ['assistant', 'It is sunny in Paris.'],
+      ]);
+      expect(nova.totalAudioSamples).toBeGreaterThan(0);
+      expect(nova.issues).toEqual([]);
+      expect(fatalErrors(h)).toEqual([]);
+    } finally {
+      if (harness) {
+        await harness.end().catch(() => undefined);
+        harness.dispose();
+        harness = undefined;
+      }
+      await nova.close();
     }
   });
 });
