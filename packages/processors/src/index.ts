@@ -1,7 +1,7 @@
 /**
  * `@voxframe/processors`: the audio toolkit (streaming resampler, G.711, formats, re-chunking, WAV), voice activity
  * detection (Silero and energy), output pacing, tools, the S2S processor, and the cascade processors (STT, context,
- * LLM, TTS).
+ * LLM, TTS), hybrid pipelines (S2S failover, service switcher) and the text guardrail.
  *
  * @packageDocumentation
  */

@@ -28,6 +28,17 @@ describe('textGuardrail', () => {
     harness.dispose();
   });
 
+  it('checks each sentence on its own when one text frame carries several: a blocked one does not take its neighbours', async () => {
+    const checked: string[] = [];
+    const harness = new ProcessorHarness(textGuardrail({ check: (text, context) => (checked.push(text), noCards(text, context)) }));
+    await harness.start();
+    harness.send(say('You paid with card 4111 1111 1111 1111. Delivery is on Friday! Anything else? '));
+    await settle();
+    expect(checked).toEqual(['You paid with card 4111 1111 1111 1111. ', 'Delivery is on Friday! ', 'Anything else? ']);
+    expect(spoken(harness)).toEqual(['I cannot read that out. ', 'Delivery is on Friday! ', 'Anything else? ']);
+    harness.dispose();
+  });
+
   it('in reply mode checks the whole reply once and can rewrite it', async () => {
     const seen: string[] = [];
     const harness = new ProcessorHarness(

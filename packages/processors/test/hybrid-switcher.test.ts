@@ -168,4 +168,31 @@ describe('serviceSwitcher', () => {
     expect(harness.downstream.filter((f) => f.type === 'end')).toEqual([]);
     harness.dispose();
   });
+
+  it('an S2S branch handed a conversation (llm.messages replace) re-seeds its session with it; audio meanwhile goes to the seeded session', async () => {
+    const engine = new ScriptedS2S({ provider: 'backup', ignore: ['sendAudio'] });
+    const s2s = s2sProcessor({ s2s: engine });
+    const harness = new ProcessorHarness(s2s);
+    await harness.start();
+    expect(engine.sessions).toHaveLength(1);
+    const said: LlmMessage[] = [
+      { role: 'user', content: 'book a table' },
+      { role: 'assistant', content: 'For how many?' },
+    ];
+    harness.send(makeFrame('llm.messages', { messages: said, mode: 'replace' }));
+    harness.send(makeFrame('audio.input', { samples: new Int16Array(480).fill(100), sampleRate: 24000, channels: 1 }));
+    await settle();
+    expect(engine.sessions).toHaveLength(2);
+    expect(engine.sessions[1].seed).toEqual(said);
+    expect(engine.sessions[0].closed).toBe(true);
+    const audioCalls = (session: (typeof engine.sessions)[number]) => session.calls.filter((c) => c.method === 'sendAudio').length;
+    expect(audioCalls(engine.sessions[0])).toBe(0);
+    expect(audioCalls(engine.sessions[1])).toBeGreaterThan(0);
+    expect(s2s.session).toBe(engine.sessions[1]);
+    // Events of the fresh session reach the pipeline.
+    engine.session.emit({ type: 'text', text: 'Four people?' });
+    await settle();
+    expect(harness.framesOf('text').some((f) => f.role === 'assistant' && f.text.includes('Four people?'))).toBe(true);
+    harness.dispose();
+  });
 });

@@ -85,7 +85,7 @@ export class TextGuardrail extends FrameProcessor {
       if (cut === 0) return;
       const ready = this.#pending.slice(0, cut);
       this.#pending = this.#pending.slice(cut);
-      return this.#release(ready, signal);
+      return this.#releaseEach(splitSentences(ready), signal);
     }
     if (direction === 'downstream' && isReplyEnd(frame) && this.#pending.trim() !== '') {
       const rest = this.#pending;
@@ -104,6 +104,14 @@ export class TextGuardrail extends FrameProcessor {
 
   protected override onInterruption(): void {
     this.#pending = ''; // unspoken and unchecked: gone with the reply
+  }
+
+  /** One check per sentence, in order: a blocked sentence must not take its neighbours with it. */
+  async #releaseEach(sentences: readonly string[], signal: AbortSignal): Promise<void> {
+    for (const sentence of sentences) {
+      if (signal.aborted) return;
+      await this.#release(sentence, signal);
+    }
   }
 
   async #release(text: string, signal: AbortSignal): Promise<void> {
@@ -155,6 +163,20 @@ export class TextGuardrail extends FrameProcessor {
 
 function isReplyEnd(frame: Frame): boolean {
   return frame.type === 'response.ended' || (frame.type === 'turn.end' && frame.role === 'assistant');
+}
+
+/** `text` (ending at a sentence end) cut into its sentences, each with its trailing white space. */
+function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  SENTENCE_END.lastIndex = 0;
+  for (let match = SENTENCE_END.exec(text); match !== null; match = SENTENCE_END.exec(text)) {
+    const end = match.index + match[0].length;
+    out.push(text.slice(start, end));
+    start = end;
+  }
+  if (start < text.length) out.push(text.slice(start));
+  return out;
 }
 
 /** Index just past the last sentence end in `text`, or 0. */

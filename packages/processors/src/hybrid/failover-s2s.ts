@@ -392,11 +392,11 @@ export class FailoverS2SSession implements S2SSession {
     }
   }
 
-  /** The failed session's conversation, or the last one read when it can no longer tell. */
   #isClosed(): boolean {
     return this.#state === 'closed';
   }
 
+  /** The failed session's conversation, or the last one read when it can no longer tell. */
   #conversationOf(session: S2SSession): readonly LlmMessage[] {
     try {
       return session.conversation;

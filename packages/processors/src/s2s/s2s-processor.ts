@@ -28,6 +28,7 @@ import {
   type HookName,
   type Hooks,
   type InputAudioFrame,
+  type LlmMessage,
   type LlmMessagesFrame,
   type S2S,
   type S2SSessionFrame,
@@ -71,6 +72,9 @@ export class S2SProcessor extends FrameProcessor {
   #sessionDown = false;
   #disposed = false;
   #allowInterruptions = true;
+  /** User audio held while a fresh session seeded by an `llm.messages` replace frame connects. */
+  #reseedHeld: Int16Array[] | undefined;
+  #reseeds = 0;
   /** Aborts a connect still in progress when the pipeline is cancelled. */
   readonly #starting = new AbortController();
 
@@ -217,7 +221,9 @@ export class S2SProcessor extends FrameProcessor {
           this.#onSettings(frame);
           break;
         case 'llm.messages':
-          this.#onLlmMessages(frame);
+          // A conversation handed over (e.g. by a service switcher) seeds a fresh session; `append` adds to this one.
+          if (frame.mode === 'replace') void this.#reseed(frame.messages);
+          else this.#onLlmMessages(frame);
           return;
         default:
           break;
@@ -286,6 +292,10 @@ export class S2SProcessor extends FrameProcessor {
   }
 
   #toSession(samples: Int16Array): void {
+    if (this.#reseedHeld !== undefined) {
+      this.#reseedHeld.push(samples.slice());
+      return;
+    }
     try {
       (this.#session as S2SSession).sendAudio(samples);
       this.#audioErrorReported = false;
@@ -388,10 +398,6 @@ export class S2SProcessor extends FrameProcessor {
   #onLlmMessages(frame: LlmMessagesFrame): void {
     const session = this.#session;
     if (session === undefined || this.#sessionDown) return;
-    if (frame.mode === 'replace') {
-      this.pushError(new S2SCapabilityError(session.provider, "llm.messages with mode 'replace' cannot change a live session; start one with startOptions.history."), false);
-      return;
-    }
     let refused = 0;
     for (const message of frame.messages) {
       if (message.role !== 'user' && message.role !== 'system') {
@@ -601,6 +607,47 @@ export class S2SProcessor extends FrameProcessor {
   #expectResponse(): void {
     this.#awaitingFirstAudio = true;
     this.startTtfb();
+  }
+
+  /**
+   * Replaces the session by a fresh one seeded with `messages` (an `llm.messages` frame with `mode: 'replace'`, as a
+   * service switcher sends when it hands a conversation over). User audio that arrives meanwhile is held and sent to
+   * the fresh session. Only possible with an engine (`s2s`), not with a given `session`.
+   */
+  async #reseed(messages: readonly LlmMessage[]): Promise<void> {
+    const engine = this.#options.s2s;
+    if (engine === undefined || this.#session === undefined || this.#sessionDown || this.#closing || this.#disposed) {
+      this.logger.warn({ messages: messages.length }, 'llm.messages (replace) ignored: no engine or no live session to re-seed');
+      return;
+    }
+    const generation = ++this.#reseeds;
+    this.#reseedHeld ??= [];
+    let fresh: S2SSession;
+    try {
+      fresh = await engine.start({ ...this.#options.startOptions, history: messages, signal: this.#starting.signal, logger: this.logger });
+    } catch (error) {
+      if (generation === this.#reseeds) this.#flushHeld();
+      if (!this.#closing) this.pushError(new S2SStartError(engine.provider, error), false);
+      return;
+    }
+    if (this.#closing || this.#disposed || generation !== this.#reseeds) {
+      void fresh.close().catch((error: unknown) => this.logger.debug({ err: error }, 'closing a superseded seeded session failed'));
+      return;
+    }
+    const old = this.#session;
+    this.#events?.unsubscribe();
+    this.#events = undefined;
+    this.#session = fresh;
+    this.#subscribe();
+    this.logger.info({ provider: fresh.provider, session: fresh.id, messages: messages.length }, 's2s session re-seeded with a handed-over conversation');
+    this.#flushHeld();
+    void old.close().catch((error: unknown) => this.logger.debug({ err: error }, 'closing the replaced session failed'));
+  }
+
+  #flushHeld(): void {
+    const held = this.#reseedHeld ?? [];
+    this.#reseedHeld = undefined;
+    for (const samples of held) this.#toSession(samples);
   }
 
   #onSessionGone(reason: string, cause?: unknown): void {
