@@ -318,8 +318,8 @@ describe('s2sProcessor: session settings from frames, and start options', () => 
     harness.dispose();
   });
 
-  it('maps llm.messages (append) to text the model keeps without answering; replace is refused with an error frame', async () => {
-    const { session, harness } = await start();
+  it('maps llm.messages (append) to text the model keeps without answering; replace seeds a fresh session', async () => {
+    const { engine, session, harness } = await start();
     harness.send(
       makeFrame('llm.messages', {
         mode: 'append',
@@ -334,9 +334,15 @@ describe('s2sProcessor: session settings from frames, and start options', () => 
       ['The caller is a premium customer.', { role: 'system', respond: false }],
       ['My order number is 42.', { role: 'user', respond: false }],
     ]);
-    harness.send(makeFrame('llm.messages', { mode: 'replace', messages: [{ role: 'user', content: 'x' }] }));
+    harness.send(makeFrame('llm.messages', { mode: 'append', messages: [{ role: 'assistant', content: 'Hello!' }] }));
     await flushMicrotasks();
     expect(harness.framesOf('error', 'upstream')).toMatchObject([{ fatal: false, error: { code: 'unsupported' } }]);
+    // A conversation handed over (a service switcher) replaces the session with one seeded from it.
+    harness.send(makeFrame('llm.messages', { mode: 'replace', messages: [{ role: 'user', content: 'x' }] }));
+    for (let i = 0; i < 5; i++) await flushMicrotasks();
+    expect(engine.sessions).toHaveLength(2);
+    expect(engine.session.seed).toEqual([{ role: 'user', content: 'x' }]);
+    expect(session.closed).toBe(true);
     harness.dispose();
   });
 
