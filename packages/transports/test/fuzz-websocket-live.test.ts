@@ -27,7 +27,7 @@ const notBye = (text: string): boolean => {
 };
 
 const inbound = fc.oneof(
-  { weight: 3, arbitrary: mutatedText(valid).filter(notBye).map((data) => ({ binary: false as const, data })) },
+  { weight: 3, arbitrary: mutatedText(valid as never[]).filter(notBye).map((data) => ({ binary: false as const, data })) },
   { weight: 2, arbitrary: garbageText.filter(notBye).map((data) => ({ binary: false as const, data })) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 641 }).map((bytes) => ({ binary: true as const, data: Buffer.from(bytes) })) },
 );
