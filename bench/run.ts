@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--quick] [name ...]`: runs every `bench/*.bench.ts` (or the named ones), prints a Markdown table
+ * `pnpm bench [--quick] [name ...]`: runs every `bench/*.bench.ts` (or the named ones; a bench exporting
+ * `namedOnly = true`, such as the soak, runs only when named), prints a Markdown table
  * (value, anchor measured in the same run, ratio, target) and writes `bench/results/latest.{json,md}`.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,8 @@ import type { BenchModule, BenchRow } from './types';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.filter((a) => !a.startsWith('--'));
+// Names are the arguments that are neither options nor an option's numeric value (`--minutes 3`).
+const only = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--') && /^\d+(\.\d+)?$/.test(a)));
 const benchDir = __dirname;
 
 function format(value: number | undefined): string {
@@ -45,6 +47,10 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     try {
       const mod = (await import(pathToFileURL(join(benchDir, file)).href)) as BenchModule & { default?: BenchModule };
+      if ((mod.namedOnly ?? mod.default?.namedOnly) === true && !only.includes(bench)) {
+        process.stderr.write(`bench ${bench} skipped: it runs only when named (pnpm bench ${bench})\n`);
+        continue;
+      }
       const run = mod.run ?? mod.default?.run;
       const result = await run({ quick });
       rows.push(...result.map((r) => ({ ...r, bench })));

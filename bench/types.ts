@@ -23,4 +23,6 @@ export interface BenchRow {
 /** A benchmark module: `bench/<name>.bench.ts` exports `run`. */
 export interface BenchModule {
   run(options: { quick: boolean }): Promise<BenchRow[]>;
+  /** Run only when named (`pnpm bench <name>`), never in the default or `--quick` run (e.g. a soak of minutes). */
+  readonly namedOnly?: boolean;
 }

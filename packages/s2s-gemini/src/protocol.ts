@@ -124,14 +124,48 @@ export interface ServerMessage {
   voiceActivity?: { voiceActivityType?: string };
 }
 
-/** Parses a server frame (UTF-8 JSON, binary or text); `undefined` when it is not a JSON object. */
+/**
+ * Parses a server frame (UTF-8 JSON, binary or text); `undefined` when it is not a JSON object, or when a field the
+ * client reads has the wrong shape (`parts` not an array, a number `text`, ...).
+ */
 export function parseServerMessage(data: string | Buffer): ServerMessage | undefined {
   try {
     const parsed: unknown = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ServerMessage) : undefined;
+    return isRecord(parsed) && readable(parsed) ? (parsed as ServerMessage) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const optional = (value: unknown, check: (v: unknown) => boolean): boolean => value === undefined || check(value);
+const isString = (v: unknown): boolean => typeof v === 'string';
+const recordWith = (check: (r: Record<string, unknown>) => boolean) => (v: unknown): boolean => isRecord(v) && check(v);
+const arrayOf = (check: (v: unknown) => boolean) => (v: unknown): boolean => Array.isArray(v) && v.every(check);
+
+const transcription = recordWith((t) => optional(t.text, isString));
+const part = recordWith((p) => optional(p.text, isString) && optional(p.inlineData, recordWith((d) => optional(d.data, isString))));
+const content = recordWith(
+  (c) =>
+    optional(c.modelTurn, recordWith((m) => optional(m.parts, arrayOf(part)))) &&
+    optional(c.inputTranscription, transcription) &&
+    optional(c.outputTranscription, transcription),
+);
+
+/** Whether the fields the client reads have the shapes it expects. */
+function readable(message: Record<string, unknown>): boolean {
+  return (
+    optional(message.serverContent, content) &&
+    optional(message.toolCall, recordWith((t) => optional(t.functionCalls, arrayOf(recordWith((f) => optional(f.id, isString) && optional(f.name, isString)))))) &&
+    optional(message.toolCallCancellation, recordWith((t) => optional(t.ids, arrayOf(isString)))) &&
+    optional(message.goAway, recordWith((g) => optional(g.timeLeft, isString))) &&
+    optional(message.sessionResumptionUpdate, recordWith((u) => optional(u.newHandle, isString))) &&
+    optional(message.usageMetadata, isRecord) &&
+    optional(message.voiceActivity, isRecord)
+  );
 }
 
 /** Milliseconds of a proto Duration string (`"50s"`, `"9.5s"`); `undefined` when unreadable. */

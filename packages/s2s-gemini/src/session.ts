@@ -296,7 +296,7 @@ export class GeminiLiveSession implements S2SSession {
     this.#state = 'ready';
     connection.attach({
       onMessage: (message) => {
-        if (connection === this.#connection) this.#onMessage(message);
+        if (connection === this.#connection) this.#onMessageSafely(message);
       },
       onGarbage: (length) => {
         if (connection === this.#connection) this.#onGarbage(length);
@@ -397,6 +397,16 @@ export class GeminiLiveSession implements S2SSession {
     }
     this.#mapper.map(message);
     if (message.serverContent !== undefined || message.toolCall !== undefined || message.toolCallCancellation !== undefined) this.#planner.notifyActivity();
+  }
+
+  /** Handles one message; one the client cannot read (fields of unexpected types) becomes a typed error, not a crash. */
+  #onMessageSafely(message: ServerMessage): void {
+    try {
+      this.#onMessage(message);
+    } catch (cause) {
+      this.#logger.warn({ keys: Object.keys(message).slice(0, 5) }, 'unreadable server message');
+      this.#emit({ type: 'error', error: connectionError('invalid_server_message', 'the service sent a message with fields of unexpected types; ignored.', true, cause), recoverable: true });
+    }
   }
 
   #onGarbage(length: number): void {

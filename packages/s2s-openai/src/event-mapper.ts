@@ -151,7 +151,7 @@ export class ServerEventMapper {
         this.#responseDone(event.response);
         return true;
       case 'rate_limits.updated':
-        this.#onRateLimits(event.rate_limits ?? []);
+        this.#onRateLimits(Array.isArray(event.rate_limits) ? event.rate_limits.filter((l) => typeof l === 'object' && l !== null) : []);
         return true;
       case 'conversation.created':
       case 'conversation.item.added':

@@ -174,7 +174,10 @@ export interface ServerEvent {
   readonly session?: { readonly id?: string; readonly model?: string; readonly expires_at?: number };
 }
 
-/** Parses one text frame; returns `undefined` when it is not a JSON object with a string `type` (§1.3). */
+/**
+ * Parses one text frame; returns `undefined` when it is not a JSON object with a string `type` (§1.3), or when a
+ * top-level field it carries has the wrong type (a number `delta`, a string `response`).
+ */
 export function parseServerEvent(text: string): ServerEvent | undefined {
   let value: unknown;
   try {
@@ -183,5 +186,15 @@ export function parseServerEvent(text: string): ServerEvent | undefined {
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return typeof (value as { type?: unknown }).type === 'string' ? (value as ServerEvent) : undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.type !== 'string') return undefined;
+  // Scalar fields of the wrong type would travel on as text or numbers the application relies on: reject the event.
+  for (const key of STRING_FIELDS) if (record[key] !== undefined && record[key] !== null && typeof record[key] !== 'string') return undefined;
+  for (const key of NUMBER_FIELDS) if (record[key] !== undefined && typeof record[key] !== 'number') return undefined;
+  for (const key of OBJECT_FIELDS) if (record[key] !== undefined && (record[key] === null || typeof record[key] !== 'object' || Array.isArray(record[key]))) return undefined;
+  return record as unknown as ServerEvent;
 }
+
+const STRING_FIELDS = ['event_id', 'item_id', 'response_id', 'call_id', 'name', 'arguments', 'delta', 'transcript', 'text', 'previous_item_id'] as const;
+const NUMBER_FIELDS = ['output_index', 'content_index', 'audio_start_ms', 'audio_end_ms'] as const;
+const OBJECT_FIELDS = ['item', 'response', 'error', 'session'] as const;

@@ -329,7 +329,7 @@ export class OpenAIRealtimeSession implements S2SSession {
     }
     configured.attach({
       onEvent: (event) => {
-        if (connection === this.#connection) this.#onEvent(event);
+        if (connection === this.#connection) this.#onEventSafely(event);
         else this.#onRetiredEvent(event);
       },
       onGarbage: (length) => {
@@ -490,6 +490,18 @@ export class OpenAIRealtimeSession implements S2SSession {
     // A truncate past the generated audio: the service truncates at the real end anyway (§10.5).
     if (/already shorter/i.test(wire.message ?? '')) return this.#tolerated.truncate.match(wire.event_id);
     return false;
+  }
+
+  /** Handles one event; one whose fields have shapes the client cannot read becomes a typed error, not a crash. */
+  #onEventSafely(event: ServerEvent): void {
+    try {
+      this.#onEvent(event);
+    } catch (cause) {
+      const type = event.type.slice(0, 60);
+      const error = connectionError('invalid_server_message', `the service sent a '${type}' event with fields of unexpected types; ignored.`, true, cause);
+      this.#logger.warn({ type }, 'unreadable server event');
+      this.#emit({ type: 'error', error, recoverable: true });
+    }
   }
 
   #onGarbage(length: number): void {
