@@ -77,7 +77,7 @@ async function startServer(choice: AgentChoice): Promise<void> {
       // Same-origin by default (a page on another site must not drive this agent); ALLOWED_ORIGINS widens it.
       ...(process.env.ALLOWED_ORIGINS ? { allowedOrigins: process.env.ALLOWED_ORIGINS.split(','), authenticate: () => true } : { authenticate: sameOrigin }),
       maxConnections: 20,
-      agent: { provider: choice.provider, description: choice.description, ...(choice.hint ? { hint: choice.hint } : {}) },
+      agent: { provider: choice.provider, description: choice.description, ...(choice.hint ? { hint: choice.hint } : {}), ...(choice.modes ? { modes: choice.modes.join(',') } : {}) },
     },
     twilio: {
       maxConnections: 50,

@@ -6,9 +6,9 @@
  *
  * @packageDocumentation
  */
-import type { FrameNode, LlmService, SttService, TtsService } from '@voxframe/core';
+import { pipeline, type FrameNode, type LlmService, type SttService, type TtsService } from '@voxframe/core';
 import { createOpenAiLlm, createOpenAiStt, createOpenAiTts } from '@voxframe/openai';
-import { contextAggregator, defineTool, llmProcessor, outputPacer, sileroVad, sttProcessor, ttsProcessor } from '@voxframe/processors';
+import { contextAggregator, defineTool, llmProcessor, outputPacer, sileroVad, sttProcessor, ttsProcessor, type SwitcherBranch } from '@voxframe/processors';
 
 export interface CascadeAgentOptions {
   /** OpenAI key, for the stages not given in `services`. */
@@ -31,6 +31,23 @@ const clock = defineTool({
   parameters: { type: 'object', properties: {} },
   handler: () => ({ now: new Date().toISOString() }),
 });
+
+/**
+ * The cascade's model part alone, as a `serviceSwitcher` branch named `cascade`: STT, the context's user side, LLM,
+ * TTS and the context's assistant side (inside the branch, before the shared pacer).
+ */
+export function cascadeBranch(options: CascadeAgentOptions): SwitcherBranch {
+  const service = { apiKey: options.apiKey, ...(options.baseURL ? { baseURL: options.baseURL } : {}) };
+  const context = contextAggregator({ systemPrompt: SYSTEM_PROMPT });
+  const node = pipeline(
+    sttProcessor({ stt: options.services?.stt ?? createOpenAiStt(service) }),
+    context.user(),
+    llmProcessor({ llm: options.services?.llm ?? createOpenAiLlm({ ...service, model: options.model ?? 'gpt-4.1-mini' }), tools: [clock] }),
+    ttsProcessor({ tts: options.services?.tts ?? createOpenAiTts({ ...service, voice: 'coral' }) }),
+    context.assistant(),
+  );
+  return { name: 'cascade', node, conversation: () => context.messages };
+}
 
 export function cascadePipeline(options: CascadeAgentOptions): FrameNode[] {
   const service = { apiKey: options.apiKey, ...(options.baseURL ? { baseURL: options.baseURL } : {}) };

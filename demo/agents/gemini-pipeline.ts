@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { createS2S, type FrameNode } from '@voxframe/core';
-import { outputPacer, s2sProcessor, sileroVad } from '@voxframe/processors';
+import { outputPacer, s2sProcessor, sileroVad, type SwitcherBranch } from '@voxframe/processors';
 import '@voxframe/s2s-gemini'; // registers the 'gemini_live' provider
 
 export interface GeminiAgentOptions {
@@ -19,10 +19,16 @@ const INSTRUCTIONS =
   'You are the voxframe demo assistant. Keep answers short and friendly: one or two sentences. ' +
   'If the user interrupts you, stop and listen.';
 
-export function geminiPipeline(options: GeminiAgentOptions): FrameNode[] {
+/** The model part alone, as a `serviceSwitcher` branch named `gemini`. */
+export function geminiBranch(options: GeminiAgentOptions): SwitcherBranch {
   const s2s = createS2S('gemini_live', {
     instructions: INSTRUCTIONS,
     extra: { api_key: options.apiKey, ...(options.baseUrl ? { base_url: options.baseUrl } : {}) },
   });
-  return [sileroVad({ minSilenceMs: 500 }), s2sProcessor({ s2s }), outputPacer({ chunkMs: 20 })];
+  const node = s2sProcessor({ s2s });
+  return { name: 'gemini', node, conversation: () => node.session?.conversation ?? [] };
+}
+
+export function geminiPipeline(options: GeminiAgentOptions): FrameNode[] {
+  return [sileroVad({ minSilenceMs: 500 }), geminiBranch(options).node, outputPacer({ chunkMs: 20 })];
 }

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { createS2S, type FrameNode } from '@voxframe/core';
-import { outputPacer, s2sProcessor, sileroVad } from '@voxframe/processors';
+import { outputPacer, s2sProcessor, sileroVad, type SwitcherBranch } from '@voxframe/processors';
 import '@voxframe/s2s-nova'; // registers the 'nova' provider
 
 export interface NovaAgentOptions {
@@ -19,10 +19,16 @@ const INSTRUCTIONS =
   'You are the voxframe demo assistant. Keep answers short and friendly: one or two sentences. ' +
   'If the user interrupts you, stop and listen.';
 
-export function novaPipeline(options: NovaAgentOptions): FrameNode[] {
+/** The model part alone, as a `serviceSwitcher` branch named `nova`. */
+export function novaBranch(options: NovaAgentOptions): SwitcherBranch {
   const s2s = createS2S('nova', {
     instructions: INSTRUCTIONS,
     extra: { region: options.region, endpointing_sensitivity: 'HIGH', ...(options.baseUrl ? { base_url: options.baseUrl } : {}) },
   });
-  return [sileroVad({ minSilenceMs: 500 }), s2sProcessor({ s2s }), outputPacer({ chunkMs: 20 })];
+  const node = s2sProcessor({ s2s });
+  return { name: 'nova', node, conversation: () => node.session?.conversation ?? [] };
+}
+
+export function novaPipeline(options: NovaAgentOptions): FrameNode[] {
+  return [sileroVad({ minSilenceMs: 500 }), novaBranch(options).node, outputPacer({ chunkMs: 20 })];
 }

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { createS2S, type FrameNode, type S2SEncodedAudio } from '@voxframe/core';
-import { outputPacer, s2sProcessor, sileroVad } from '@voxframe/processors';
+import { outputPacer, s2sProcessor, sileroVad, type SwitcherBranch } from '@voxframe/processors';
 import '@voxframe/s2s-openai'; // registers the 'openai_realtime' provider
 
 export interface OpenAIAgentOptions {
@@ -24,11 +24,17 @@ const INSTRUCTIONS =
   'You are the voxframe demo assistant. Keep answers short and friendly: one or two sentences. ' +
   'If the user interrupts you, stop and listen.';
 
-export function openaiPipeline(options: OpenAIAgentOptions): FrameNode[] {
+/** The model part alone, as a `serviceSwitcher` branch named `openai`. */
+export function openaiBranch(options: OpenAIAgentOptions): SwitcherBranch {
   const s2s = createS2S('openai_realtime', {
     instructions: INSTRUCTIONS,
     extra: { api_key: options.apiKey, ...(options.baseUrl ? { base_url: options.baseUrl } : {}) },
   });
   const encoding = options.inputEncoding === undefined ? {} : { inputEncoding: options.inputEncoding };
-  return [sileroVad({ minSilenceMs: 500 }), s2sProcessor({ s2s, ...encoding }), outputPacer({ chunkMs: 20 })];
+  const node = s2sProcessor({ s2s, ...encoding });
+  return { name: 'openai', node, conversation: () => node.session?.conversation ?? [] };
+}
+
+export function openaiPipeline(options: OpenAIAgentOptions): FrameNode[] {
+  return [sileroVad({ minSilenceMs: 500 }), openaiBranch(options).node, outputPacer({ chunkMs: 20 })];
 }

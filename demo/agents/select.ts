@@ -13,13 +13,14 @@
  * @packageDocumentation
  */
 import type { FrameNode, S2SEncodedAudio } from '@voxframe/core';
+import { cascadeServicesFromEnv } from './cascade-services';
+import { availableModes, switchablePipeline, type ModeName } from './modes';
 
 /** What the caller's side is, for agents that adapt to it. */
 export interface AgentBuildOptions {
   /** The transport's wire encoding when it is telephony G.711 (`g711_ulaw` for Twilio): pass-through where possible. */
   readonly inputEncoding?: S2SEncodedAudio;
 }
-import { cascadeServicesFromEnv } from './cascade-services';
 
 export interface AgentChoice {
   /** Shown on the page. */
@@ -29,9 +30,31 @@ export interface AgentChoice {
   readonly hint?: string;
   /** The processors between the input and the output transport, fresh for each session. */
   readonly build: (options?: AgentBuildOptions) => Promise<FrameNode[]>;
+  /**
+   * When more than one model is configured: every mode the page may switch to mid-call (the build then puts a
+   * `serviceSwitcher` over them, starting in `provider`).
+   */
+  readonly modes?: readonly ModeName[];
 }
 
+/**
+ * The agent for the environment (see the module docs); with more than one model configured, switchable mid-call
+ * between all of them.
+ */
 export function selectAgent(env: NodeJS.ProcessEnv): AgentChoice {
+  const choice = selectPrimaryAgent(env);
+  const modes = availableModes(env);
+  if (modes.length < 2 || choice.provider === 'echo') return choice;
+  const initial = choice.provider;
+  return {
+    ...choice,
+    description: `${choice.description} (switchable: ${modes.map((m) => m.name).join(', ')})`,
+    modes: modes.map((m) => m.name),
+    build: (options) => switchablePipeline(modes, initial, options),
+  };
+}
+
+function selectPrimaryAgent(env: NodeJS.ProcessEnv): AgentChoice {
   // The cascade with other vendors' services, stage by stage, whichever have keys set (see cascade-services.ts).
   const services = env.VOXFRAME_MODE === 'cascade' ? cascadeServicesFromEnv(env) : undefined;
   if (services !== undefined && !/^openai -> openai -> openai$/.test(services.names)) {

@@ -79,6 +79,16 @@ async function start() {
     const note = transcriptNote(agent);
     $('transcript-note').hidden = note === undefined || $('transcript').children.length > 0;
     $('transcript-note').textContent = note ?? '';
+    // More than one model configured: a selector switches mode or provider mid-call (the conversation moves along).
+    const modes = typeof agent.modes === 'string' && agent.modes !== '' ? agent.modes.split(',') : [];
+    const modeSelect = $('mode');
+    modeSelect.replaceChildren(...modes.map((m) => Object.assign(document.createElement('option'), { textContent: m, value: m })));
+    modeSelect.value = agent.provider ?? '';
+    $('mode-label').hidden = modes.length < 2;
+    modeSelect.onchange = () => {
+      log(`switching to ${modeSelect.value}`);
+      client.switchTo(modeSelect.value);
+    };
     log(`session ${e.detail.sessionId} ready (mic ${e.detail.inputSampleRate} Hz, playback ${e.detail.outputSampleRate} Hz)`);
   });
   client.addEventListener('server-event', (e) => {
@@ -91,8 +101,10 @@ async function start() {
       for (const cell of latencyCells(state.turns, data)) row.append(Object.assign(document.createElement('td'), { textContent: cell }));
       $('latency').querySelector('tbody').append(row);
     }
-    if (name === 'vad.decision') log(`VAD: ${data.speaking ? 'speech started' : `speech ended (decided ${data.decisionDelayMs} ms later)`} at ${data.ptsMs} ms`);
-    else if (name !== 'turn.latency') log(`${name}${data ? ' ' + JSON.stringify(data) : ''}`);
+    if (name === 'service.switched') $('mode').value = data.to;
+    if (name === 'metrics.latency') log(`latency ${data.name}: ${data.ms} ms`);
+    else if (name === 'vad.decision') log(`VAD: ${data.speaking ? 'speech started' : `speech ended (decided ${data.decisionDelayMs} ms later)`} at ${data.ptsMs} ms`);
+    else if (name !== 'turn.latency' && name !== 'metrics.latency') log(`${name}${data ? ' ' + JSON.stringify(data) : ''}`);
     onStatus(name);
   });
   client.addEventListener('audio-start', (e) => {

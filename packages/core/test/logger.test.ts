@@ -38,7 +38,7 @@ describe('logging', () => {
     const saved = process.env.VOXFRAME_LOG_FORMAT;
     process.env.VOXFRAME_LOG_FORMAT = 'pretty';
     try {
-      createLogger({ destination: stream }).info({ apiKey: 'sk-secret', session: 's1' }, 'connected');
+      createLogger({ destination: stream, level: 'info' }).info({ apiKey: 'sk-secret', session: 's1' }, 'connected');
     } finally {
       if (saved === undefined) delete process.env.VOXFRAME_LOG_FORMAT;
       else process.env.VOXFRAME_LOG_FORMAT = saved;
@@ -52,7 +52,7 @@ describe('logging', () => {
   test('with a destination, auto and json write one JSON object per line', () => {
     for (const format of ['auto', 'json'] as const) {
       const { lines, stream } = capture();
-      createLogger({ destination: stream, format }).info('hello');
+      createLogger({ destination: stream, format, level: 'info' }).info('hello');
       expect(JSON.parse(lines.join(''))).toEqual(expect.objectContaining({ msg: 'hello', level: 30 }));
     }
   });

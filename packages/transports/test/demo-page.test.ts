@@ -3,6 +3,7 @@
  * the page's decisions (demo/public/page-state.js).
  */
 import { PipelineRunner, pipeline, silentLogger, type FrameNode } from '@voxframe/core';
+import { ServiceSwitcher } from '@voxframe/processors';
 import { MemoryTransport } from '@voxframe/transports';
 import { selectAgent, type AgentChoice } from '../../../demo/agents/select';
 import {
@@ -24,7 +25,10 @@ describe('agent selection (demo/agents/select.ts)', () => {
   const cases: { readonly name: string; readonly env: NodeJS.ProcessEnv; readonly provider: string; readonly description?: RegExp }[] = [
     { name: 'no keys', env: {}, provider: 'echo' },
     { name: 'an empty OpenAI key', env: { OPENAI_API_KEY: '' }, provider: 'echo' },
-    { name: 'an OpenAI key', env: { OPENAI_API_KEY: 'sk-test' }, provider: 'openai', description: /^OpenAI Realtime$/ },
+    { name: 'an OpenAI key', env: { OPENAI_API_KEY: 'sk-test' }, provider: 'openai', description: /^OpenAI Realtime \(switchable: openai, cascade\)$/ },
+    { name: 'an OpenAI key in cascade mode', env: { OPENAI_API_KEY: 'sk-test', VOXFRAME_MODE: 'cascade' }, provider: 'cascade', description: /^Cascade/ },
+    { name: 'a Gemini key', env: { GEMINI_API_KEY: 'g-test' }, provider: 'gemini', description: /^Gemini Live$/ },
+    { name: 'AWS credentials and a region', env: { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }, provider: 'nova', description: /Nova Sonic/ },
     { name: 'an OpenAI key and a base URL', env: { OPENAI_API_KEY: 'sk-test', VOXFRAME_OPENAI_BASE_URL: 'ws://127.0.0.1:9/v1' }, provider: 'openai', description: /ws:\/\/127\.0\.0\.1:9\/v1/ },
   ];
 
@@ -46,6 +50,18 @@ describe('agent selection (demo/agents/select.ts)', () => {
       expect(b).not.toContain(node); // a processor instance serves one session only
     }
     expect(() => pipeline(...a)).not.toThrow();
+  });
+
+  test('with more than one model configured the agent is switchable mid-call: a switcher over every mode, starting in the chosen one', async () => {
+    const choice = selectAgent({ OPENAI_API_KEY: 'sk-test', GEMINI_API_KEY: 'g-test' });
+    expect(choice.provider).toBe('openai');
+    expect(choice.modes).toEqual(['openai', 'cascade', 'gemini']);
+    const nodes = await choice.build();
+    const switcher = nodes.find((n): n is ServiceSwitcher => n instanceof ServiceSwitcher);
+    expect(switcher?.active).toBe('openai');
+    expect(switcher?.children).toHaveLength(3);
+    // One model only: nothing to switch to.
+    expect(selectAgent({ GEMINI_API_KEY: 'g-test' }).modes).toBeUndefined();
   });
 
   test('the offline agent (no keys) is the default and tells how to get a real model', () => {

@@ -202,6 +202,17 @@ describe('audio and control', () => {
     expect(session.run.of('text')[0]).toMatchObject({ text: 'what time is it', role: 'user' });
   });
 
+  test('a switch message from the page becomes a service.switch frame; a bad target gets a typed error back', async () => {
+    const { client: c, session } = await connected();
+    c.send({ type: 'switch', target: 'gemini' });
+    const frame = await session.run.waitFor((f) => f.type === 'service.switch');
+    expect(frame).toMatchObject({ target: 'gemini', reason: 'client' });
+    c.send({ type: 'switch', target: '<script>' });
+    const error = await c.waitFor((m) => m.type === 'error');
+    expect(error).toMatchObject({ type: 'error', code: 'transport_protocol', fatal: false });
+    expect(session.run.of('service.switch')).toHaveLength(1);
+  });
+
   test('bye ends the pipeline with an end frame', async () => {
     const { client: c, session } = await connected();
     c.send({ type: 'bye' });

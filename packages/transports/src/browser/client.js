@@ -193,6 +193,11 @@ export class VoiceClient extends EventTarget {
     this.#send({ type: 'interrupt' });
   }
 
+  /** Asks the server's agent to switch mode or provider (a name from `ready.agent.modes`). */
+  switchTo(target) {
+    this.#send({ type: 'switch', target });
+  }
+
   /** Sends typed text. */
   sendText(text) {
     this.#send({ type: 'text', text });

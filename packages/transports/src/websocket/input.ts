@@ -54,6 +54,11 @@ export class WebSocketInput extends ConnectionInput {
     if (this.state === 'running') this.push(makeFrame('text', { text, role: 'user' }));
   }
 
+  /** @internal The page asked for another mode or provider: a `service.switch` frame for a switcher downstream. */
+  acceptSwitch(target: string): void {
+    if (this.state === 'running') this.push(makeFrame('service.switch', { target, reason: 'client' }));
+  }
+
   /** @internal The page asked to interrupt: ask the runner to interrupt the whole pipeline. */
   acceptInterruptRequest(): void {
     if (this.state === 'running') this.push(makeFrame('interruption.request', { reason: 'request' }), 'upstream');

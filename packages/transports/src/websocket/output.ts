@@ -97,7 +97,12 @@ export class WebSocketOutput extends FrameProcessor {
       case 'metrics':
         for (const metric of frame.metrics) {
           if (metric.kind === 'ttfb') this.#transport.sendEvent('metrics.ttfb', { processor: metric.processor, ms: Math.round(metric.valueMs) });
+          // Per-stage latencies of a cascade (stt.final, llm.ttft, tts.first-audio, voice-to-voice).
+          else if (metric.kind === 'latency') this.#transport.sendEvent('metrics.latency', { name: metric.name, processor: metric.processor, ms: Math.round(metric.valueMs) });
         }
+        return;
+      case 'service.switched':
+        this.#transport.sendEvent('service.switched', { from: frame.from, to: frame.to, reason: frame.reason, failover: frame.failover });
         return;
       default:
         if (PAGE_EVENTS.has(frame.type)) this.#transport.sendEvent(frame.type);

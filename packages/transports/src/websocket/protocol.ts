@@ -49,13 +49,22 @@ export interface ClientInterruptMessage {
   readonly type: 'interrupt';
 }
 
+/**
+ * The client asks to switch the agent's mode or provider (a page's selector): becomes a `service.switch` frame that a
+ * `serviceSwitcher` in the pipeline acts on. `target` is a branch name the server announced in `ready.agent.modes`.
+ */
+export interface ClientSwitchMessage {
+  readonly type: 'switch';
+  readonly target: string;
+}
+
 /** The client is leaving; the session ends gracefully. */
 export interface ByeMessage {
   readonly type: 'bye';
 }
 
 /** Messages the client sends. */
-export type ClientMessage = HelloMessage | PlayedMessage | ClientTextMessage | ClientInterruptMessage | ByeMessage;
+export type ClientMessage = HelloMessage | PlayedMessage | ClientTextMessage | ClientInterruptMessage | ClientSwitchMessage | ByeMessage;
 
 /** Answer to `hello`: the session is live. */
 export interface ReadyMessage {
@@ -190,6 +199,11 @@ export function parseClientMessage(text: string): VoiceMessageParse<ClientMessag
       return { ok: true, message: { type: 'text', text: value.text } };
     case 'interrupt':
       return { ok: true, message: { type: 'interrupt' } };
+    case 'switch':
+      if (typeof value.target !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(value.target)) {
+        return { ok: false, reason: 'switch.target must be a branch name: 1-100 letters, digits, _ . : or -' };
+      }
+      return { ok: true, message: { type: 'switch', target: value.target } };
     case 'bye':
       return { ok: true, message: { type: 'bye' } };
     default:

@@ -252,6 +252,9 @@ export class WebSocketTransport {
       case 'interrupt':
         this.#input?.acceptInterruptRequest();
         return;
+      case 'switch':
+        this.#input?.acceptSwitch(message.target);
+        return;
       case 'bye':
         this.#byeReceived = true;
         this.#input?.acceptEnd('client said bye');
