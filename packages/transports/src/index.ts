@@ -9,14 +9,13 @@ export * from './shared/ws-endpoint';
 export * from './shared/keepalive';
 export type { ConnectionInputOptions } from './shared/connection-input';
 export * from './shared/rate-converter';
-export * from './shared/send-budget';
+export { SendBufferFullError } from './shared/send-budget'; // the budget itself is internal
 export * from './websocket/protocol';
 export * from './websocket/transport';
 export * from './websocket/input';
 export * from './websocket/output';
 export * from './websocket/server';
 export * from './media-stream/dialect';
-export * from './media-stream/mark-tracker';
 export * from './media-stream/chunk-sequencer';
 export * from './media-stream/transport';
 export * from './media-stream/input';

@@ -1,5 +1,6 @@
 import { alaw, mulaw } from 'alawmulaw';
-import { MarkTracker, isValidTwilioSignature, isValidTwilioWebhook, parseTwilioMessage, telnyxDialect, twilioDialect, twilioSignature, twilioSignatureAuthenticator } from '@voxframe/transports';
+import { MarkTracker } from '../src/media-stream/mark-tracker';
+import { isValidTwilioSignature, isValidTwilioWebhook, parseTwilioMessage, telnyxDialect, twilioDialect, twilioSignature, twilioSignatureAuthenticator } from '@voxframe/transports';
 import { decodePayload, encodeSamples } from '../src/media-stream/codec';
 
 describe('MarkTracker (the telephony playback clock)', () => {

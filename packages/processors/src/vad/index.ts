@@ -11,8 +11,6 @@ export * from './silero-analyzer';
 export * from './energy-analyzer';
 export * from './vad-controller';
 export * from './vad-operator';
-export * from './window-ring';
-export * from './pre-roll-buffer';
 export * from './vad-processor';
 export * from './utterance-cutter';
 export * from './silero-vad';
