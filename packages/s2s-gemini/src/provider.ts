@@ -57,7 +57,13 @@ export class GeminiLive implements S2S {
    * @throws `GeminiLiveError` (1007/1008 refusal) or `S2SError` (`unauthorized`, `connect_timeout`, `connection_failed`, `aborted`).
    */
   start(options: S2SStartOptions = {}): Promise<GeminiLiveSession> {
-    return GeminiLiveSession.start(this.#config, this.capabilities, options);
+    let config;
+    try {
+      config = sessionConfig(this.#config, options);
+    } catch (error) {
+      return Promise.reject(error as Error); // a bad per-session tool rejects start(), as every other start failure does
+    }
+    return GeminiLiveSession.start(config, this.capabilities, options);
   }
 }
 
@@ -91,3 +97,16 @@ export function registerGeminiLive(): void {
 }
 
 registerGeminiLive();
+
+/**
+ * The engine's config with what `start()` may set per session: `tools` (the S2S processor passes its tool registry's
+ * definitions, so tools are given in one place) and `scheduler` (the run's clock).
+ */
+function sessionConfig(config: ResolvedGeminiConfig, options: S2SStartOptions): ResolvedGeminiConfig {
+  if (options.tools !== undefined) validateS2SConfig(GEMINI_LIVE_PROVIDER, { tools: options.tools });
+  return {
+    ...config,
+    ...(options.tools === undefined ? {} : { tools: options.tools }),
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  };
+}

@@ -141,6 +141,14 @@ describe('gemini_live session against the emulator', () => {
     expect(full[said.length]).toBe(' ');
   });
 
+  it('declares the tools given to start() (the S2S processor passes its registry there), replacing the engine’s', async () => {
+    const tool = { name: 'get_time', description: 'The time now.', parameters: { type: 'object' as const, properties: {} } };
+    session = await engineFor(emulator).start({ tools: [tool] });
+    await until(() => emulator.connection.setup !== undefined, 3000, 'the setup');
+    expect(JSON.stringify(emulator.connection.setup)).toContain('"get_time"');
+    await expect(engineFor(emulator).start({ tools: [{ ...tool, name: 'bad name!' }] })).rejects.toThrow(/name/);
+  });
+
   it('seeds a fresh session with start({ history }) through clientContent after setup', async () => {
     session = await engineFor(emulator).start({
       history: [

@@ -53,7 +53,13 @@ export class NovaSonic implements S2S {
    * @throws `S2SError` when no credentials are found, the endpoint cannot be reached, or `signal` aborts.
    */
   start(options: S2SStartOptions = {}): Promise<NovaSonicSession> {
-    return NovaSonicSession.start(this.#config, this.capabilities, options);
+    let config;
+    try {
+      config = sessionConfig(this.#config, options);
+    } catch (error) {
+      return Promise.reject(error as Error); // a bad per-session tool rejects start(), as every other start failure does
+    }
+    return NovaSonicSession.start(config, this.capabilities, options);
   }
 }
 
@@ -89,3 +95,16 @@ export function registerNovaSonic(): void {
 }
 
 registerNovaSonic();
+
+/**
+ * The engine's config with what `start()` may set per session: `tools` (the S2S processor passes its tool registry's
+ * definitions, so tools are given in one place) and `scheduler` (the run's clock).
+ */
+function sessionConfig(config: ResolvedNovaConfig, options: S2SStartOptions): ResolvedNovaConfig {
+  if (options.tools !== undefined) validateS2SConfig(NOVA_SONIC_PROVIDER, { tools: options.tools });
+  return {
+    ...config,
+    ...(options.tools === undefined ? {} : { tools: options.tools }),
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  };
+}

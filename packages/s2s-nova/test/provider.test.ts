@@ -142,6 +142,15 @@ describe('nova provider', () => {
     expect(emulator.issues).toEqual([]);
   });
 
+  it('declares the tools given to start() (the S2S processor passes its registry there), replacing the engine’s', async () => {
+    emulator = await NovaSonicEmulator.start();
+    const tool = { name: 'get_time', description: 'The time now.', parameters: { type: 'object' as const, properties: {} } };
+    const { session } = await startSession(engineFor(emulator), { tools: [tool] });
+    await until(() => (emulator?.streams[0]?.tools.length ?? 0) > 0, 5000, 'the prompt start with its tools');
+    expect(emulator.stream.tools).toEqual(['get_time']);
+    await session.close();
+  });
+
   it('a local interrupt drops the rest of the audio and keeps only what was heard', async () => {
     emulator = await NovaSonicEmulator.start({ audioChunkIntervalMs: 5 });
     emulator.script = scriptedReplies({ say: 'one two three four five six seven eight nine ten', audioMs: 10_000 });
