@@ -10,6 +10,8 @@
  * `--base-url` points every stage at another OpenAI-compatible server (Groq, vLLM, Ollama for the LLM ...). Every
  * option of the services is documented in packages/openai/README.md; the processors in docs/cascade.md.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PipelineRunner, createLogger, pipeline } from '@voxframe/core';
 import { createOpenAiLlm, createOpenAiStt, createOpenAiTts } from '@voxframe/openai';
 import { startOpenAiEmulator, type OpenAiEmulator } from '@voxframe/openai/testing';
@@ -27,7 +29,7 @@ function parseArgs(argv: readonly string[]) {
     else if (arg.startsWith('--')) flags[arg.slice(2)] = argv[++i] ?? '';
     else positional.push(arg);
   }
-  return { input: positional[0], output: positional[1] ?? 'reply.wav', emulator, model: flags.model ?? 'gpt-4.1-mini', baseURL: flags['base-url'] };
+  return { input: positional[0], output: positional[1] ?? join(tmpdir(), 'voxframe-reply.wav'), emulator, model: flags.model ?? 'gpt-4.1-mini', baseURL: flags['base-url'] };
 }
 
 const clock = defineTool({

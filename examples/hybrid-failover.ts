@@ -10,6 +10,8 @@
  *
  * See docs/hybrid.md for what failover guarantees and its limits.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PipelineRunner, createLogger, createS2S, pipeline, type Hooks } from '@voxframe/core';
 import { createFailoverS2S, s2sProcessor, type FailoverSwitch } from '@voxframe/processors';
 import '@voxframe/s2s-openai';
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   const positional = argv.filter((a) => !a.startsWith('--'));
   const logger = createLogger({ level: process.env.VOXFRAME_LOG_LEVEL ?? 'error' });
   const input = offline ? undefined : positional[0];
-  const outputPath = (offline ? positional[0] : positional[1]) ?? 'reply.wav';
+  const outputPath = (offline ? positional[0] : positional[1]) ?? join(tmpdir(), 'voxframe-reply.wav');
 
   let openaiEmulator: RealtimeEmulator | undefined;
   let geminiEmulator: GeminiLiveEmulator | undefined;

@@ -8,12 +8,14 @@
  *
  * Every setting of the provider (`extra` in the config) is documented in packages/s2s-nova/README.md.
  */
-import { PipelineRunner, createLogger, createS2S, pipeline, type Hooks } from '@voxframe/core';
-import { ToolRegistry, defineTool, s2sProcessor } from '@voxframe/processors';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger, createS2S } from '@voxframe/core';
+import { ToolRegistry, defineTool } from '@voxframe/processors';
 import '@voxframe/s2s-nova';
 import type { NovaSonicOptions } from '@voxframe/s2s-nova';
 import { NovaSonicEmulator, scriptedReplies, tone } from '@voxframe/s2s-nova/testing';
-import { WavFileInput, WavFileOutput } from '@voxframe/transports';
+import { runFileAgent } from './support/file-agent';
 
 interface Args {
   readonly input?: string;
@@ -35,7 +37,7 @@ function parseArgs(argv: readonly string[]): Args {
   }
   return {
     ...(positional[0] === undefined ? {} : { input: positional[0] }),
-    output: positional[1] ?? 'reply.wav',
+    output: positional[1] ?? join(tmpdir(), 'voxframe-reply.wav'),
     emulator,
     ...(flags.voice === undefined ? {} : { voice: flags.voice }),
     ...(flags.model === undefined ? {} : { model: flags.model }),
@@ -91,37 +93,7 @@ async function main(): Promise<void> {
     extra,
   });
 
-  let answered: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => {
-    answered = resolve;
-  });
-  const hooks: Hooks = {
-    onTurn: (turn) => {
-      if (turn.role === 'assistant' && turn.text === '') return; // a turn that only called tools
-      console.log(`[${turn.role}] (${turn.status}) ${turn.text}`);
-      if (turn.role === 'assistant' && turn.text !== '') answered();
-    },
-    onToolCall: (call) => console.log(`[tool] ${call.name}(${call.arguments})`),
-    onError: (error) => console.error(`[error] ${error.code}: ${error.message}`),
-  };
-
-  // Nova wants audio continuously: the input keeps the stream open after the file (endWhenDone: false).
-  const input = args.input
-    ? new WavFileInput(args.input, { paced: true, endWhenDone: false })
-    : new WavFileInput({ samples: syntheticQuestion(), sampleRate: 16000, channels: 1 }, { paced: true, endWhenDone: false });
-  const output = new WavFileOutput(args.output);
-  const runner = new PipelineRunner(pipeline(input, s2sProcessor({ s2s: engine, tools, hooks }), output), { logger });
-  runner.observe({
-    onFrame: ({ frame, source }) => {
-      if (frame.type === 'metrics' && source === 's2s') for (const metric of frame.metrics) if (metric.kind === 'usage') console.log('[usage]', metric.usage);
-    },
-  });
-  void runner.run();
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 60_000).unref());
-  await Promise.race([done, timeout]);
-  await runner.end();
-  output.save();
-  console.log(`Reply written to ${args.output} (${output.samples.length} samples at ${output.sampleRate ?? '?'} Hz).`);
+  await runFileAgent({ engine, tools, input: args.input ?? { samples: syntheticQuestion(), sampleRate: 16000 }, output: args.output, logger });
   await emulator?.close();
 }
 

@@ -10,11 +10,11 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PipelineRunner, createLogger, createS2S, pipeline, type Hooks } from '@voxframe/core';
-import { ToolRegistry, defineTool, s2sProcessor } from '@voxframe/processors';
+import { createLogger, createS2S } from '@voxframe/core';
+import { ToolRegistry, defineTool } from '@voxframe/processors';
 import '@voxframe/s2s-openai';
 import { RealtimeEmulator, concatSamples, scriptedReplies, silence, speechLike } from '@voxframe/s2s-openai/testing';
-import { WavFileInput, WavFileOutput } from '@voxframe/transports';
+import { runFileAgent } from './support/file-agent';
 
 interface Args {
   readonly input?: string;
@@ -85,39 +85,7 @@ async function main(): Promise<void> {
     extra,
   });
 
-  let answered: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => {
-    answered = resolve;
-  });
-  const hooks: Hooks = {
-    onTurn: (turn) => {
-      if (turn.role === 'assistant' && turn.text === '') return; // a response that only called tools
-      console.log(`[${turn.role}] (${turn.status}) ${turn.text}`);
-      // The reply is complete once the model spoke after its tool calls.
-      if (turn.role === 'assistant' && turn.text !== '') answered();
-    },
-    onToolCall: (call) => console.log(`[tool] ${call.name}(${call.arguments})`),
-    onError: (error) => console.error(`[error] ${error.code}: ${error.message}`),
-  };
-
-  // Question audio: the WAV file, or (emulator mode without a file) one second of a synthetic voice.
-  const input = args.input
-    ? new WavFileInput(args.input, { paced: true, endWhenDone: false })
-    : new WavFileInput({ samples: concatSamples(silence(300), speechLike(1000), silence(1200)), sampleRate: 24000, channels: 1 }, { paced: true, endWhenDone: false });
-  const output = new WavFileOutput(args.output);
-  const runner = new PipelineRunner(pipeline(input, s2sProcessor({ s2s: engine, tools, hooks }), output), { logger });
-  runner.observe({
-    onFrame: ({ frame, source }) => {
-      // Each processor that passes a frame on is observed; report usage once, where it is made.
-      if (frame.type === 'metrics' && source === 's2s') for (const metric of frame.metrics) if (metric.kind === 'usage') console.log('[usage]', metric.usage);
-    },
-  });
-  void runner.run();
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 60_000).unref());
-  await Promise.race([done, timeout]);
-  await runner.end();
-  output.save();
-  console.log(`Reply written to ${args.output} (${output.samples.length} samples at ${output.sampleRate ?? '?'} Hz).`);
+  await runFileAgent({ engine, tools, input: args.input ?? { samples: concatSamples(silence(300), speechLike(1000), silence(1200)), sampleRate: 24000 }, output: args.output, logger });
   await emulator?.close();
 }
 

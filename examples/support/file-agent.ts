@@ -1,0 +1,55 @@
+/**
+ * The shared half of the file-to-file examples (`openai-agent.ts`, `gemini-agent.ts`, `nova-agent.ts`): question
+ * audio from a WAV file (or a given clip) through `s2sProcessor` into a reply WAV, printing turns, tool calls, usage
+ * and errors, done once the model has spoken after its tool calls (or after 60 s).
+ */
+import { PipelineRunner, pipeline, type Hooks, type Logger, type S2S } from '@voxframe/core';
+import { s2sProcessor, type ToolRegistry } from '@voxframe/processors';
+import { WavFileInput, WavFileOutput } from '@voxframe/transports';
+
+/** What {@link runFileAgent} needs. */
+export interface FileAgentOptions {
+  readonly engine: S2S;
+  readonly tools: ToolRegistry;
+  /** A WAV path, or mono PCM16 samples at `sampleRate`. */
+  readonly input: string | { readonly samples: Int16Array; readonly sampleRate: number };
+  /** Where the reply WAV goes. */
+  readonly output: string;
+  readonly logger: Logger;
+}
+
+/** Runs one question through the engine and writes the reply. */
+export async function runFileAgent(options: FileAgentOptions): Promise<void> {
+  let answered: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  const hooks: Hooks = {
+    onTurn: (turn) => {
+      if (turn.role === 'assistant' && turn.text === '') return; // a response that only called tools
+      console.log(`[${turn.role}] (${turn.status}) ${turn.text}`);
+      // The reply is complete once the model spoke after its tool calls.
+      if (turn.role === 'assistant' && turn.text !== '') answered();
+    },
+    onToolCall: (call) => console.log(`[tool] ${call.name}(${call.arguments})`),
+    onError: (error) => console.error(`[error] ${error.code}: ${error.message}`),
+  };
+  const input =
+    typeof options.input === 'string'
+      ? new WavFileInput(options.input, { paced: true, endWhenDone: false })
+      : new WavFileInput({ samples: options.input.samples, sampleRate: options.input.sampleRate, channels: 1 }, { paced: true, endWhenDone: false });
+  const output = new WavFileOutput(options.output);
+  const runner = new PipelineRunner(pipeline(input, s2sProcessor({ s2s: options.engine, tools: options.tools, hooks }), output), { logger: options.logger });
+  runner.observe({
+    onFrame: ({ frame, source }) => {
+      // Each processor that passes a frame on is observed; report usage once, where it is made.
+      if (frame.type === 'metrics' && source === 's2s') for (const metric of frame.metrics) if (metric.kind === 'usage') console.log('[usage]', metric.usage);
+    },
+  });
+  void runner.run();
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, 60_000).unref());
+  await Promise.race([done, timeout]);
+  await runner.end();
+  output.save();
+  console.log(`Reply written to ${options.output} (${output.samples.length} samples at ${output.sampleRate ?? '?'} Hz).`);
+}
