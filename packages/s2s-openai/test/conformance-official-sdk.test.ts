@@ -96,18 +96,23 @@ describe('the official openai SDK against the emulator', () => {
     const bargeFrom = events.length;
     append(speechLike(300));
     await seen('input_audio_buffer.speech_started', bargeFrom);
-    rt.send({ type: 'conversation.item.truncate', item_id: String(firstAudio.item_id), content_index: 0, audio_end_ms: 150 });
+    // Truncate within what was surely generated (the first delta), as a client does with its playback clock: a cut
+    // past the generated audio is an error, by the service and the emulator alike.
+    const firstDeltaMs = Math.floor(Buffer.from(String(firstAudio.delta), 'base64').length / 2 / 24);
+    const cutMs = Math.min(150, firstDeltaMs);
+    expect(cutMs).toBeGreaterThan(0);
+    rt.send({ type: 'conversation.item.truncate', item_id: String(firstAudio.item_id), content_index: 0, audio_end_ms: cutMs });
     const truncated = await seen('conversation.item.truncated', bargeFrom);
     const done = (await seen('response.done', secondFrom)) as { response?: { status?: string; status_details?: { reason?: string } } };
     rt.close();
 
-    expect(truncated).toMatchObject({ item_id: firstAudio.item_id, audio_end_ms: 150 });
+    expect(truncated).toMatchObject({ item_id: firstAudio.item_id, audio_end_ms: cutMs });
     expect(done.response).toMatchObject({ status: 'cancelled', status_details: { reason: 'turn_detected' } });
     expect(errors).toEqual([]);
     expect(events.filter((e) => e.type === 'error')).toEqual([]);
     expect(emulator.issues).toEqual([]); // every event the SDK sent matched its own GA schemas
     expect(emulator.handshakes[0]).toMatchObject({ status: 101, model: 'gpt-realtime-2.1', beta: false });
-    expect(emulator.session.truncations).toEqual([{ itemId: firstAudio.item_id, audioEndMs: 150 }]);
+    expect(emulator.session.truncations).toEqual([{ itemId: firstAudio.item_id, audioEndMs: cutMs }]);
   });
 
   it('is refused with a wrong key (HTTP 401 before the upgrade)', async () => {
