@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeIfAvailable } from '../../../processors/test/fixtures/require-system';
 
 const WORKER_SCRIPT = join(__dirname, '..', 'fixtures', 'echo-worker.ts');
 
@@ -129,25 +130,7 @@ export function haveHaproxy(): boolean {
   return spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
 }
 
-/**
- * Declares tests that need haproxy: runs them when it is installed; otherwise says loudly why they are skipped and
- * how to enable them, or fails when `VOXFRAME_REQUIRE_ALL_TESTS=1` (as in CI, which installs it).
- */
+/** Declares tests that need haproxy (a loud skip without it; a failure under `VOXFRAME_REQUIRE_ALL_TESTS=1`, as in CI). */
 export function describeWithHaproxy(name: string, body: () => void): void {
-  if (haveHaproxy()) {
-    describe(name, body);
-    return;
-  }
-  const message = `'${name}' needs haproxy (apt-get install haproxy), which is not installed.`;
-  if (process.env.VOXFRAME_REQUIRE_ALL_TESTS === '1') {
-    describe(name, () => {
-      it('needs haproxy', () => {
-        throw new Error(`${message} VOXFRAME_REQUIRE_ALL_TESTS=1 forbids skipping it.`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n${'!'.repeat(100)}\nSKIPPED: ${message}\nSet VOXFRAME_REQUIRE_ALL_TESTS=1 to make this a failure.\n${'!'.repeat(100)}\n`);
-  // The deliberate skip: no haproxy on this machine. Announced above; CI installs haproxy and sets the flag.
-  describe.skip(name, body);
+  describeIfAvailable(name, haveHaproxy() ? undefined : 'haproxy (apt-get install haproxy), which is not installed.', body);
 }
