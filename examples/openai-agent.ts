@@ -8,41 +8,11 @@
  *
  * Every setting of the provider (`extra` in the config) is documented in packages/s2s-openai/README.md.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger, createS2S } from '@voxframe/core';
 import { ToolRegistry, defineTool } from '@voxframe/processors';
 import '@voxframe/s2s-openai';
 import { RealtimeEmulator, concatSamples, scriptedReplies, silence, speechLike } from '@voxframe/s2s-openai/testing';
-import { runFileAgent } from './support/file-agent';
-
-interface Args {
-  readonly input?: string;
-  readonly output: string;
-  readonly emulator: boolean;
-  readonly voice?: string;
-  readonly model?: string;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  let emulator = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--emulator') emulator = true;
-    else if (arg.startsWith('--')) flags[arg.slice(2)] = argv[++i] ?? '';
-    else positional.push(arg);
-  }
-  return {
-    ...(positional[0] === undefined ? {} : { input: positional[0] }),
-    // Not in the current directory by default: a run must not leave files in the repository.
-    output: positional[1] ?? join(tmpdir(), 'voxframe-reply.wav'),
-    emulator,
-    ...(flags.voice === undefined ? {} : { voice: flags.voice }),
-    ...(flags.model === undefined ? {} : { model: flags.model }),
-  };
-}
+import { parseFileAgentArgs, runFileAgent } from './support/file-agent';
 
 const tools = new ToolRegistry([
   defineTool({
@@ -54,7 +24,7 @@ const tools = new ToolRegistry([
 ]);
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseFileAgentArgs(process.argv.slice(2));
   const logger = createLogger({ level: process.env.VOXFRAME_LOG_LEVEL ?? 'warn' });
   let emulator: RealtimeEmulator | undefined;
   const extra: Record<string, unknown> = {};

@@ -3,9 +3,41 @@
  * audio from a WAV file (or a given clip) through `s2sProcessor` into a reply WAV, printing turns, tool calls, usage
  * and errors, done once the model has spoken after its tool calls (or after 60 s).
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PipelineRunner, pipeline, type Hooks, type Logger, type S2S } from '@voxframe/core';
 import { s2sProcessor, type ToolRegistry } from '@voxframe/processors';
 import { WavFileInput, WavFileOutput } from '@voxframe/transports';
+
+/** The examples' command line: `question.wav [reply.wav] [--emulator] [--voice V] [--model M]`. */
+export interface FileAgentArgs {
+  readonly input?: string;
+  readonly output: string;
+  readonly emulator: boolean;
+  readonly voice?: string;
+  readonly model?: string;
+}
+
+/** Parses the examples' command line. */
+export function parseFileAgentArgs(argv: readonly string[]): FileAgentArgs {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  let emulator = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--emulator') emulator = true;
+    else if (arg.startsWith('--')) flags[arg.slice(2)] = argv[++i] ?? '';
+    else positional.push(arg);
+  }
+  return {
+    ...(positional[0] === undefined ? {} : { input: positional[0] }),
+    // Not in the current directory by default: a run must not leave files in the repository.
+    output: positional[1] ?? join(tmpdir(), 'voxframe-reply.wav'),
+    emulator,
+    ...(flags.voice === undefined ? {} : { voice: flags.voice }),
+    ...(flags.model === undefined ? {} : { model: flags.model }),
+  };
+}
 
 /** What {@link runFileAgent} needs. */
 export interface FileAgentOptions {
