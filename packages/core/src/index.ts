@@ -111,7 +111,7 @@ export { asOperator, fromOperator } from './operators';
 
 // The S2S contract
 export { FULLY_HEARD_TOLERANCE_MS, cutAtWord, heardText, isFullyHeard } from './s2s';
-export { asyncIteratorDefaults, composeHooks, createS2S, invokeHook, listS2S, observableToAsyncIterator, registerS2S, resolveApiKey, unregisterS2S, validateS2SConfig } from './s2s';
+export { applyStartOptions, asyncIteratorDefaults, composeHooks, createS2S, invokeHook, listS2S, observableToAsyncIterator, registerS2S, resolveApiKey, unregisterS2S, validateS2SConfig } from './s2s';
 export type {
   AsyncIteratorOptions,
   HookName,

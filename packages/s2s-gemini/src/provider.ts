@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import {
+  applyStartOptions,
   listS2S,
   registerS2S,
   validateS2SConfig,
@@ -59,7 +60,7 @@ export class GeminiLive implements S2S {
   start(options: S2SStartOptions = {}): Promise<GeminiLiveSession> {
     let config;
     try {
-      config = sessionConfig(this.#config, options);
+      config = applyStartOptions(GEMINI_LIVE_PROVIDER, this.#config, options);
     } catch (error) {
       return Promise.reject(error as Error); // a bad per-session tool rejects start(), as every other start failure does
     }
@@ -98,15 +99,3 @@ export function registerGeminiLive(): void {
 
 registerGeminiLive();
 
-/**
- * The engine's config with what `start()` may set per session: `tools` (the S2S processor passes its tool registry's
- * definitions, so tools are given in one place) and `scheduler` (the run's clock).
- */
-function sessionConfig(config: ResolvedGeminiConfig, options: S2SStartOptions): ResolvedGeminiConfig {
-  if (options.tools !== undefined) validateS2SConfig(GEMINI_LIVE_PROVIDER, { tools: options.tools });
-  return {
-    ...config,
-    ...(options.tools === undefined ? {} : { tools: options.tools }),
-    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
-  };
-}

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import {
+  applyStartOptions,
   listS2S,
   registerS2S,
   validateS2SConfig,
@@ -55,7 +56,7 @@ export class NovaSonic implements S2S {
   start(options: S2SStartOptions = {}): Promise<NovaSonicSession> {
     let config;
     try {
-      config = sessionConfig(this.#config, options);
+      config = applyStartOptions(NOVA_SONIC_PROVIDER, this.#config, options);
     } catch (error) {
       return Promise.reject(error as Error); // a bad per-session tool rejects start(), as every other start failure does
     }
@@ -96,15 +97,3 @@ export function registerNovaSonic(): void {
 
 registerNovaSonic();
 
-/**
- * The engine's config with what `start()` may set per session: `tools` (the S2S processor passes its tool registry's
- * definitions, so tools are given in one place) and `scheduler` (the run's clock).
- */
-function sessionConfig(config: ResolvedNovaConfig, options: S2SStartOptions): ResolvedNovaConfig {
-  if (options.tools !== undefined) validateS2SConfig(NOVA_SONIC_PROVIDER, { tools: options.tools });
-  return {
-    ...config,
-    ...(options.tools === undefined ? {} : { tools: options.tools }),
-    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
-  };
-}

@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 import { MissingApiKeyError, S2SConfigError } from '../errors';
-import type { S2SConfig, ToolDefinition } from './types';
+import type { SchedulerLike } from 'rxjs';
+import type { S2SConfig, S2SStartOptions, ToolDefinition } from './types';
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -87,4 +88,23 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value;
+}
+
+/**
+ * For providers: a resolved config with what `start()` may set per session, `tools` (validated; the S2S processor
+ * passes its tool registry's definitions there, so tools are given in one place) and `scheduler` (the run's clock).
+ *
+ * @throws {@link S2SConfigError} for an invalid tool.
+ */
+export function applyStartOptions<C extends { readonly tools?: readonly ToolDefinition[]; readonly scheduler?: SchedulerLike }>(
+  provider: string,
+  config: C,
+  options: S2SStartOptions,
+): C {
+  if (options.tools !== undefined) validateS2SConfig(provider, { tools: options.tools });
+  return {
+    ...config,
+    ...(options.tools === undefined ? {} : { tools: options.tools }),
+    ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+  };
 }
